@@ -1,0 +1,271 @@
+//! Emits `models/<model>.rs`: the request struct of one model, its constructor,
+//! default-applying accessors and its validator; and `models/mod.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{allowed_values_doc, doc, field_type, ident, info_static};
+use crate::ir::{Field, FieldType, Ir, Literal, Model};
+
+pub(super) fn emit_index(ir: &Ir) -> TokenStream {
+    let modules: Vec<_> = ir.models.iter().map(|m| ident(&m.module)).collect();
+    let structs = ir.models.iter().map(|m| ident(&m.struct_name()));
+    quote! {
+        //! One module per model: its request struct and validator.
+        #(pub(crate) mod #modules;)*
+        #(pub use #modules::#structs;)*
+    }
+}
+
+pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
+    let struct_name = ident(&model.struct_name());
+    let variant = ident(&model.rust_name);
+    let id = &model.id;
+    let max = model
+        .max_duration
+        .map_or("no length control".to_owned(), |s| format!("at most {s} s"));
+    let struct_docs = doc(&format!(
+        "A `{id}` request: {}.\n\n{}\n\nVendor: {}. Kind: {}; {max}.",
+        model.name,
+        model.description,
+        model.vendor,
+        model.kind.as_str()
+    ));
+    let fields = model.fields.iter().map(|field| struct_field(ir, field));
+    let accessors = model.fields.iter().filter_map(|field| accessor(ir, field));
+    let constructor = constructor(ir, model);
+    let validator = validator(model);
+    let module_doc = format!(" `{id}`: {}.", model.name);
+    quote! {
+        #![doc = #module_doc]
+
+        #struct_docs
+        #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct #struct_name {
+            #(#fields,)*
+        }
+
+        impl #struct_name {
+            /// The model this request is for.
+            pub const MODEL: crate::Model = crate::Model::#variant;
+
+            #constructor
+            #(#accessors)*
+        }
+
+        impl ::std::convert::From<#struct_name> for crate::TaskRequest {
+            fn from(request: #struct_name) -> Self {
+                crate::TaskRequest::#variant(request)
+            }
+        }
+
+        #validator
+    }
+}
+
+fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let ty = field_type(ir, &field.ty);
+    let mut text = field.description.clone();
+    text.push_str("\n\n");
+    text.push_str(if field.required {
+        "Required."
+    } else {
+        "Optional."
+    });
+    if let Some(default) = &field.default {
+        text.push_str(&format!(" Default: `{}`.", default.to_json()));
+    }
+    if let FieldType::Enum(index) = &field.ty {
+        text.push_str(&format!(" Allowed: {}.", allowed_values_doc(ir, *index)));
+    }
+    match &field.ty {
+        FieldType::String(rules) => {
+            match rules.min_length {
+                Some(1) => text.push_str(" Must not be empty."),
+                Some(min) => text.push_str(&format!(" At least {min} characters.")),
+                None => {}
+            }
+            if let Some(max) = rules.max_length {
+                text.push_str(&format!(" At most {max} characters."));
+            }
+            if let Some(index) = rules.directives {
+                let set = &ir.directive_sets[index];
+                text.push_str(&format!(
+                    " Inline directives: {}.",
+                    set.values
+                        .iter()
+                        .map(|v| format!("`[{v}]`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        FieldType::Url => text.push_str(" An absolute https URL."),
+        _ => {}
+    }
+    let docs = doc(&text);
+    let rename = (field.rust_name.trim_start_matches("r#") != wire)
+        .then(|| quote! { #[serde(rename = #wire)] });
+    if field.required {
+        quote! { #docs #rename pub #name: #ty }
+    } else {
+        quote! {
+            #docs
+            #rename
+            #[serde(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                deserialize_with = "crate::runtime::serde_support::present"
+            )]
+            pub #name: ::std::option::Option<#ty>
+        }
+    }
+}
+
+/// `Request::new(required…)`: every required field set, every optional one absent.
+fn constructor(ir: &Ir, model: &Model) -> TokenStream {
+    let required: Vec<&Field> = model.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        match &f.ty {
+            FieldType::String(_) => {
+                quote! { #name: impl ::std::convert::Into<::std::string::String> }
+            }
+            ty => {
+                let ty = field_type(ir, ty);
+                quote! { #name: #ty }
+            }
+        }
+    });
+    let inits = model.fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        match (&f.ty, f.required) {
+            (FieldType::String(_), true) => quote! { #name: #name.into() },
+            (_, true) => quote! { #name },
+            (_, false) => quote! { #name: ::std::option::Option::None },
+        }
+    });
+    let text = if required.is_empty() {
+        "A request with every optional field absent.".to_owned()
+    } else {
+        format!(
+            "A request with the required fields ({}) set and every optional field absent.",
+            required
+                .iter()
+                .map(|f| format!("`{}`", f.wire_name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let docs = doc(&text);
+    quote! {
+        #docs
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+/// `request.field()`: the value, or its documented default when absent.
+fn accessor(ir: &Ir, field: &Field) -> Option<TokenStream> {
+    let default = field.default.as_ref()?;
+    let name = ident(&field.rust_name);
+    let docs = doc(&format!(
+        "`{}`, or its documented default `{}` when absent.",
+        field.wire_name,
+        default.to_json()
+    ));
+    let body = match (&field.ty, default) {
+        (FieldType::Enum(index), literal) => {
+            let set = &ir.value_sets[*index];
+            let set_name = ident(&set.rust_name);
+            let variant = set.variants.iter().find(|v| &v.wire == literal)?;
+            let variant = ident(&variant.rust_name);
+            quote! {
+                pub fn #name(&self) -> crate::generated::value_sets::#set_name {
+                    self.#name.unwrap_or(crate::generated::value_sets::#set_name::#variant)
+                }
+            }
+        }
+        (FieldType::Boolean, Literal::Bool(b)) => quote! {
+            pub fn #name(&self) -> bool {
+                self.#name.unwrap_or(#b)
+            }
+        },
+        (FieldType::String(_), Literal::String(s)) => quote! {
+            pub fn #name(&self) -> &str {
+                self.#name.as_deref().unwrap_or(#s)
+            }
+        },
+        // The checker allows defaults only where an accessor can be written.
+        _ => return None,
+    };
+    Some(quote! { #docs #body })
+}
+
+/// `validate(entries, reader)`: every field of a scanned body, checked against the
+/// catalog's table; all problems go to the reader.
+fn validator(model: &Model) -> TokenStream {
+    let struct_name = ident(&model.struct_name());
+    let info = info_static(model);
+    let locals: Vec<_> = model
+        .fields
+        .iter()
+        .map(|f| ident(&format!("field_{}", f.rust_name.trim_start_matches("r#"))))
+        .collect();
+    let arms = model.fields.iter().enumerate().map(|(index, field)| {
+        let wire = &field.wire_name;
+        let local = &locals[index];
+        let method = match &field.ty {
+            FieldType::String(_) => quote! { string },
+            FieldType::Url => quote! { url },
+            FieldType::Boolean => quote! { boolean },
+            FieldType::Enum(_) => quote! { closed_set },
+            FieldType::ImageInput => quote! { image },
+        };
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! { #wire => #local = reader.#method(entry, &fields[#index]) }
+    });
+    let requires = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .map(|(index, _)| {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote! { reader.require(entries, &fields[#index]); }
+        });
+    let inits = model.fields.iter().zip(&locals).map(|(field, local)| {
+        let name = ident(&field.rust_name);
+        if field.required {
+            quote! { #name: #local? }
+        } else {
+            quote! { #name: #local }
+        }
+    });
+    quote! {
+        /// Checks the top-level entries of a body whose `model` named this model.
+        pub(crate) fn validate(
+            entries: &[crate::runtime::json::Entry<'_>],
+            reader: &mut crate::runtime::FieldReader<'_>,
+        ) -> ::std::option::Option<#struct_name> {
+            let fields = crate::generated::catalog::#info.fields;
+            #(let mut #locals = ::std::option::Option::None;)*
+            for entry in entries {
+                match entry.key.as_ref() {
+                    "model" => {}
+                    #(#arms,)*
+                    _ => reader.unknown_field(entry),
+                }
+            }
+            #(#requires)*
+            if reader.has_errors() {
+                return ::std::option::Option::None;
+            }
+            ::std::option::Option::Some(#struct_name { #(#inits),* })
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Emits `value_sets.rs`: one enum per closed value set.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, wire_value};
+use crate::ir::{Ir, Literal, SetKind, ValueSet};
+
+pub(super) fn emit(ir: &Ir) -> TokenStream {
+    let sets = ir.value_sets.iter().map(value_set);
+    quote! {
+        //! Closed value sets: aspect ratios, durations, resolutions. Each is an enum,
+        //! so a value outside the set cannot be represented; integer sets serialize
+        //! as JSON numbers.
+        #(#sets)*
+    }
+}
+
+fn value_set(set: &ValueSet) -> TokenStream {
+    let name = ident(&set.rust_name);
+    let wire_list = set
+        .variants
+        .iter()
+        .map(|v| format!("`{}`", v.wire.to_json()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let docs = doc(&format!(
+        "{}\n\nWire values: {wire_list} (value set `{}` in models.yaml).",
+        set.description, set.id
+    ));
+    let variants: Vec<_> = set.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let variant_docs = set
+        .variants
+        .iter()
+        .map(|v| doc(&format!("`{}`", v.wire.to_json())));
+    let count = proc_macro2::Literal::usize_unsuffixed(set.variants.len());
+    let wires = set.variants.iter().map(|v| wire_value(&v.wire));
+    let accessor = match set.kind {
+        SetKind::String => {
+            let texts = set.variants.iter().map(|v| match &v.wire {
+                Literal::String(s) => s.clone(),
+                other => other.to_json(),
+            });
+            quote! {
+                /// The value as sent on the wire.
+                pub const fn as_str(self) -> &'static str {
+                    match self { #(Self::#variants => #texts,)* }
+                }
+            }
+        }
+        SetKind::Integer => {
+            let numbers = set.variants.iter().map(|v| match &v.wire {
+                Literal::Integer(i) => *i,
+                _ => 0,
+            });
+            quote! {
+                /// The value as sent on the wire (a JSON number).
+                pub const fn value(self) -> i64 {
+                    match self { #(Self::#variants => #numbers,)* }
+                }
+            }
+        }
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+        }
+
+        impl #name {
+            /// Every value, in spec order.
+            pub const ALL: [Self; #count] = [#(Self::#variants),*];
+
+            #accessor
+        }
+
+        impl crate::runtime::ClosedSet for #name {
+            const ALL: &'static [Self] = &Self::ALL;
+
+            fn wire(self) -> crate::runtime::WireValue {
+                match self { #(Self::#variants => #wires,)* }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                crate::runtime::value_set::serialize(*self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::value_set::deserialize(deserializer)
+            }
+        }
+    }
+}

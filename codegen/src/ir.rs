@@ -1,0 +1,254 @@
+//! The checked spec: plain Rust data that every emitter reads.
+//!
+//! Nothing here refers to YAML. Wire names (what goes on the JSON wire) and Rust
+//! names sit side by side, and every constraint is data, so the Rust validator and
+//! the JSON Schema are emitted from the same values and cannot drift apart. All
+//! lists keep the spec's order, which is what output order follows.
+
+/// Everything the emitters need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ir {
+    /// Closed value sets, each one Rust enum.
+    pub value_sets: Vec<ValueSet>,
+    /// Inline prompt directive sets.
+    pub directive_sets: Vec<DirectiveSet>,
+    /// The models, in spec order.
+    pub models: Vec<Model>,
+}
+
+/// A scalar written in the spec: an allowed value, a default or an example.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Literal {
+    /// A JSON string.
+    String(String),
+    /// A JSON integer.
+    Integer(i64),
+    /// A JSON boolean.
+    Bool(bool),
+}
+
+impl Literal {
+    /// The literal as JSON text (`"16:9"`, `5`, `true`).
+    pub fn to_json(&self) -> String {
+        match self {
+            Literal::String(s) => serde_json::Value::String(s.clone()).to_string(),
+            Literal::Integer(i) => i.to_string(),
+            Literal::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The JSON type of a value set's members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    /// Members are JSON strings.
+    String,
+    /// Members are JSON integers.
+    Integer,
+}
+
+/// A closed set of values: one Rust enum, one JSON Schema `enum`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueSet {
+    /// The id in the spec (`aspect_ratio`).
+    pub id: String,
+    /// The Rust enum name (`AspectRatio`).
+    pub rust_name: String,
+    /// What the values mean.
+    pub description: String,
+    /// The members' JSON type.
+    pub kind: SetKind,
+    /// The members, in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One member of a value set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The value on the wire.
+    pub wire: Literal,
+    /// The Rust variant name (`Ratio16_9`).
+    pub rust_name: String,
+}
+
+/// A set of inline directives a string field may contain (`[Pan Right]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectiveSet {
+    /// The id in the spec (`camera`).
+    pub id: String,
+    /// The Rust constant holding the set (`CAMERA_DIRECTIVES`).
+    pub rust_const: String,
+    /// What the directives do.
+    pub description: String,
+    /// The directives, in spec order.
+    pub values: Vec<String>,
+}
+
+/// What kind of job a model does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ModelKind {
+    /// Prompt only.
+    TextToVideo,
+    /// Starts from an image.
+    ImageToVideo,
+    /// Prompt, optionally with a starting image.
+    TextOrImageToVideo,
+    /// Edits an existing video.
+    VideoEdit,
+    /// A talking or lip-synced avatar.
+    Avatar,
+    /// Upscales an existing video.
+    Upscale,
+}
+
+impl ModelKind {
+    /// Every kind with its spelling in the spec, which is also its wire form.
+    pub const ALL: [(ModelKind, &'static str, &'static str); 6] = [
+        (ModelKind::TextToVideo, "text-to-video", "TextToVideo"),
+        (ModelKind::ImageToVideo, "image-to-video", "ImageToVideo"),
+        (
+            ModelKind::TextOrImageToVideo,
+            "text-or-image-to-video",
+            "TextOrImageToVideo",
+        ),
+        (ModelKind::VideoEdit, "video-edit", "VideoEdit"),
+        (ModelKind::Avatar, "avatar", "Avatar"),
+        (ModelKind::Upscale, "upscale", "Upscale"),
+    ];
+
+    /// The spelling in the spec (`text-to-video`).
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(kind, _, _)| *kind == self)
+            .map_or("", |(_, name, _)| name)
+    }
+
+    /// The Rust variant name (`TextToVideo`).
+    pub fn rust_name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(kind, _, _)| *kind == self)
+            .map_or("", |(_, _, rust)| rust)
+    }
+}
+
+/// Something a model can do beyond its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Capability {
+    /// Produces an audio track.
+    Audio,
+}
+
+impl Capability {
+    /// Every capability with its spelling in the spec and its Rust variant name.
+    pub const ALL: [(Capability, &'static str, &'static str); 1] =
+        [(Capability::Audio, "audio", "Audio")];
+
+    /// The spelling in the spec (`audio`).
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map_or("", |(_, name, _)| name)
+    }
+
+    /// The Rust variant name (`Audio`).
+    pub fn rust_name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map_or("", |(_, _, rust)| rust)
+    }
+}
+
+/// One model and its parameter table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// The wire id sent as `"model"` (`veo-3.1-quality`).
+    pub id: String,
+    /// PascalCase name (`Veo31Quality`): the `TaskRequest` variant; the request
+    /// struct is this plus `Request`.
+    pub rust_name: String,
+    /// snake_case name of the model's generated module (`veo_3_1_quality`).
+    pub module: String,
+    /// Display name.
+    pub name: String,
+    /// Who makes it.
+    pub vendor: String,
+    /// One line.
+    pub description: String,
+    /// What it does.
+    pub kind: ModelKind,
+    /// Longest clip in seconds, if the model has length control.
+    pub max_duration: Option<u32>,
+    /// Extra capabilities.
+    pub capabilities: Vec<Capability>,
+    /// The parameter table, in spec order (shared `every_model` fields last).
+    pub fields: Vec<Field>,
+}
+
+impl Model {
+    /// The request struct's name (`Sora2Request`).
+    pub fn struct_name(&self) -> String {
+        format!("{}Request", self.rust_name)
+    }
+}
+
+/// One request parameter of one model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The JSON key.
+    pub wire_name: String,
+    /// The Rust field name (snake_case, `r#` escaped when a keyword).
+    pub rust_name: String,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// The documented default, applied by typed accessors.
+    pub default: Option<Literal>,
+    /// What it means.
+    pub description: String,
+    /// A valid example value.
+    pub example: Option<Literal>,
+    /// Its type and constraints.
+    pub ty: FieldType,
+}
+
+/// A field's type, with its constraints as data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    /// A JSON string.
+    String(StringRules),
+    /// An absolute https URL with a host.
+    Url,
+    /// JSON `true` / `false`.
+    Boolean,
+    /// One member of a value set (index into [`Ir::value_sets`]).
+    Enum(usize),
+    /// An https URL, an image data URI, or `{"task_id": …}`.
+    ImageInput,
+}
+
+/// Constraints on a string field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StringRules {
+    /// Least number of characters.
+    pub min_length: Option<u64>,
+    /// Most number of characters.
+    pub max_length: Option<u64>,
+    /// Inline directives checked inside the text (index into [`Ir::directive_sets`]).
+    pub directives: Option<usize>,
+}
+
+impl FieldType {
+    /// The type's name as written in the spec.
+    pub fn spec_name(&self) -> &'static str {
+        match self {
+            FieldType::String(_) => "string",
+            FieldType::Url => "url",
+            FieldType::Boolean => "boolean",
+            FieldType::Enum(_) => "enum",
+            FieldType::ImageInput => "image_input",
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The Orux models generator: `models.yaml` → the `orux-models` crate.
+//!
+//! The pipeline reads in one direction, each stage in its own module:
+//!
+//! 1. [`yaml`]: YAML text → a tree with a line and column on every node;
+//! 2. [`spec`]: the tree → the spec as written (shape checked: keys, kinds);
+//! 3. [`lower`]: the spec → the [`ir::Ir`] (meaning checked: references, allowed
+//!    values, names), or every problem at once as [`SpecErrors`];
+//! 4. [`emit`]: the IR → whole files, formatted by prettyplease.
+//!
+//! [`generate`] runs all four and never writes anything; the `xtask` writes or
+//! compares what it returns, and a test in the suite calls it to catch drift.
+//! The file format is documented at the top of `models.yaml`.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod naming;
+pub mod output;
+pub mod spec;
+pub mod yaml;
+
+// The generated crate's own rule for URLs and its did-you-mean helper, compiled
+// into the generator from the same source files, so the checker applies exactly
+// the rules the runtime does without the generator depending on its output.
+// Only part of each module is used here, hence `allow(dead_code)`.
+#[allow(dead_code)]
+#[path = "../../generated/src/runtime/suggest.rs"]
+mod suggest;
+#[allow(dead_code)]
+#[path = "../../generated/src/runtime/url.rs"]
+mod url_rule;
+
+pub use diagnostic::{SpecError, SpecErrors};
+pub use emit::GeneratedFile;
+
+use diagnostic::{Sink, Subject};
+
+/// Why nothing was generated.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The spec has problems; every one found is listed.
+    Spec(SpecErrors),
+    /// An emitter produced invalid Rust (a generator bug).
+    Emit(emit::EmitError),
+}
+
+impl std::fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GenerateError::Spec(errors) => errors.fmt(f),
+            GenerateError::Emit(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Reads, checks and lowers a spec. `file` is the name shown in error places.
+pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
+    let mut sink = Sink::default();
+    let tree = match yaml::parse(text) {
+        Ok(tree) => tree,
+        Err(error) => {
+            sink.error(
+                error.loc.unwrap_or(yaml::Loc { line: 1, column: 1 }),
+                Subject::TOP,
+                format!("invalid YAML: {}", error.message),
+            );
+            return Err(sink.finish(file).err().unwrap_or_else(|| SpecErrors {
+                file: file.to_owned(),
+                errors: Vec::new(),
+            }));
+        }
+    };
+    let spec = spec::read(&tree, &mut sink);
+    let ir = lower::lower(&spec, &mut sink);
+    sink.finish(file)?;
+    ir.ok_or_else(|| SpecErrors {
+        file: file.to_owned(),
+        errors: Vec::new(),
+    })
+}
+
+/// Every generated file for the spec text, paths relative to the output
+/// directory (the `orux-models` crate root). Pure: reads and writes nothing.
+pub fn generate(text: &str, file: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let ir = load(text, file).map_err(GenerateError::Spec)?;
+    emit::rust_files(&ir).map_err(GenerateError::Emit)
+}
+
+/// The directories under the output directory that hold only generated files;
+/// any other file found there is stale and is removed by `regenerate`.
+pub const GENERATED_DIRS: &[&str] = &[emit::RUST_DIR];

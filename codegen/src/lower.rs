@@ -1,0 +1,909 @@
+//! Check the spec as written and lower it into the [`Ir`].
+//!
+//! Checking and lowering are one pass because nearly every check is a failed
+//! resolution (a name that does not exist, a default that is not an allowed
+//! value). Every problem goes to the [`Sink`]; the IR is returned only when there
+//! were none, so a bad spec never reaches an emitter.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Sink, Subject};
+use crate::ir::{
+    Capability, DirectiveSet, Field, FieldType, Ir, Literal, Model, ModelKind, SetKind,
+    StringRules, ValueSet, Variant,
+};
+use crate::naming;
+use crate::spec::{Named, ParamDef, Spec};
+use crate::url_rule::HttpsUrl;
+use crate::yaml::{Loc, Located, Node};
+
+/// Names the generated crate defines by hand or by fixed emission; a model or
+/// value set must not produce one of these.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "TaskRequest",
+    "Model",
+    "ModelInfo",
+    "FieldInfo",
+    "FieldKind",
+    "ModelKind",
+    "Capability",
+    "Validated",
+    "ValidationErrors",
+    "Diagnostic",
+    "DiagnosticKind",
+    "Limits",
+    "HttpsUrl",
+    "DataUri",
+    "ImageInput",
+    "TaskRef",
+    "WireValue",
+    "ClosedSet",
+];
+
+/// The field types the spec may name.
+const TYPE_NAMES: &[&str] = &["string", "url", "boolean", "enum", "image_input"];
+
+/// Checks `spec` and lowers it. `None` when `sink` received any error.
+pub fn lower(spec: &Spec, sink: &mut Sink) -> Option<Ir> {
+    if let Some(version) = &spec.version
+        && version.value != 1
+    {
+        sink.error(
+            version.loc,
+            Subject::TOP,
+            format!(
+                "unsupported version {}; this generator reads version 1",
+                version.value
+            ),
+        );
+    }
+    let mut lowerer = Lowerer {
+        sink,
+        value_sets: Vec::new(),
+        set_index: BTreeMap::new(),
+        directive_sets: Vec::new(),
+        directive_index: BTreeMap::new(),
+        used_sets: Vec::new(),
+        used_directives: Vec::new(),
+        used_shared: vec![false; spec.shared_params.len()],
+        broken_sets: Vec::new(),
+    };
+    for set in &spec.value_sets {
+        lowerer.value_set(set);
+    }
+    for set in &spec.directive_sets {
+        lowerer.directive_set(set);
+    }
+    lowerer.used_sets = vec![false; lowerer.value_sets.len()];
+    lowerer.used_directives = vec![false; lowerer.directive_sets.len()];
+
+    // Shared parameters are checked on their own, once, so an error in one is
+    // reported at its definition rather than at every use.
+    let shared: Vec<Option<Field>> = spec
+        .shared_params
+        .iter()
+        .map(|param| lowerer.field(&param.name, &param.def, Subject::item(&param.name.value)))
+        .collect();
+    let models: Vec<Model> = spec
+        .models
+        .iter()
+        .filter_map(|model| lowerer.model(model, spec, &shared))
+        .collect();
+    // An earlier error (a misspelt reference) would make its target look unused;
+    // report unused items only when everything else is right.
+    if lowerer.sink.is_empty() {
+        lowerer.unused(spec);
+    }
+    lowerer.names(spec, &models);
+
+    if !lowerer.sink.is_empty() {
+        return None;
+    }
+    Some(Ir {
+        value_sets: lowerer.value_sets.into_iter().map(|(set, _)| set).collect(),
+        directive_sets: lowerer
+            .directive_sets
+            .into_iter()
+            .map(|(set, _)| set)
+            .collect(),
+        models,
+    })
+}
+
+struct Lowerer<'s> {
+    sink: &'s mut Sink,
+    /// Lowered value sets with where each was defined.
+    value_sets: Vec<(ValueSet, Loc)>,
+    set_index: BTreeMap<String, usize>,
+    directive_sets: Vec<(DirectiveSet, Loc)>,
+    directive_index: BTreeMap<String, usize>,
+    used_sets: Vec<bool>,
+    used_directives: Vec<bool>,
+    used_shared: Vec<bool>,
+    /// Sets whose own definition had errors: a use of one is not "unknown".
+    broken_sets: Vec<String>,
+}
+
+impl Lowerer<'_> {
+    fn value_set(&mut self, named: &Named<crate::spec::ValueSetDef>) {
+        let errors_before = self.sink.len();
+        self.value_set_inner(named);
+        if self.sink.len() > errors_before {
+            self.broken_sets.push(named.name.value.clone());
+        }
+    }
+
+    fn value_set_inner(&mut self, named: &Named<crate::spec::ValueSetDef>) {
+        let id = &named.name.value;
+        let subject = Subject::item(id);
+        let def = &named.def;
+        let Some(rust_name) = naming::type_name(id) else {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "value set id must start with a letter and give a Rust type name",
+            );
+            return;
+        };
+        let description = self.description(def.description.as_ref(), def.loc, subject);
+        if def.values.is_empty() {
+            self.sink
+                .error(def.loc, subject, "a value set needs at least one value");
+            return;
+        }
+        let prefix = def.variant_prefix.as_ref().map(|p| p.value.as_str());
+        let mut kind = None;
+        let mut variants: Vec<Variant> = Vec::new();
+        let mut ok = true;
+        for value in &def.values {
+            let (literal, this_kind) = match &value.value {
+                Node::Str(s) => (Literal::String(s.clone()), SetKind::String),
+                Node::Int(i) => (Literal::Integer(*i), SetKind::Integer),
+                other => {
+                    self.sink.error(
+                        value.loc,
+                        subject,
+                        format!(
+                            "a value must be a string or an integer, found {}",
+                            other.kind()
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            match kind {
+                None => kind = Some(this_kind),
+                Some(k) if k != this_kind => {
+                    self.sink.error(
+                        value.loc,
+                        subject,
+                        format!(
+                            "value {} mixes strings and integers in one set",
+                            literal.to_json()
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            if variants.iter().any(|v| v.wire == literal) {
+                self.sink.error(
+                    value.loc,
+                    subject,
+                    format!("duplicate value {}", literal.to_json()),
+                );
+                ok = false;
+                continue;
+            }
+            let text = match &literal {
+                Literal::String(s) => s.clone(),
+                other => other.to_json(),
+            };
+            let Some(rust) = naming::variant_name(prefix, &text) else {
+                self.sink.error(
+                    value.loc,
+                    subject,
+                    format!(
+                        "value {} gives no Rust variant name; add a `variant_prefix` to the set",
+                        literal.to_json()
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            if let Some(clash) = variants.iter().find(|v| v.rust_name == rust) {
+                self.sink.error(
+                    value.loc,
+                    subject,
+                    format!(
+                        "values {} and {} both become the Rust variant `{rust}`",
+                        clash.wire.to_json(),
+                        literal.to_json()
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+            variants.push(Variant {
+                wire: literal,
+                rust_name: rust,
+            });
+        }
+        let (Some(kind), true) = (kind, ok) else {
+            return;
+        };
+        let mut sorted: Vec<&Literal> = variants.iter().map(|v| &v.wire).collect();
+        sorted.sort();
+        if let Some((twin, _)) = self.value_sets.iter().find(|(other, _)| {
+            let mut theirs: Vec<&Literal> = other.variants.iter().map(|v| &v.wire).collect();
+            theirs.sort();
+            theirs == sorted
+        }) {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                format!(
+                    "has the same values as value set `{}`; identical sets share one type, use `{}`",
+                    twin.id, twin.id
+                ),
+            );
+            return;
+        }
+        self.set_index.insert(id.clone(), self.value_sets.len());
+        self.value_sets.push((
+            ValueSet {
+                id: id.clone(),
+                rust_name,
+                description,
+                kind,
+                variants,
+            },
+            named.name.loc,
+        ));
+    }
+
+    fn directive_set(&mut self, named: &Named<crate::spec::DirectiveSetDef>) {
+        let id = &named.name.value;
+        let subject = Subject::item(id);
+        let def = &named.def;
+        let description = self.description(def.description.as_ref(), def.loc, subject);
+        let Some(rust_const) = naming::const_name(id).map(|c| format!("{c}_DIRECTIVES")) else {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "directive set id must start with a letter",
+            );
+            return;
+        };
+        if def.values.is_empty() {
+            self.sink.error(
+                def.loc,
+                subject,
+                "a directive set needs at least one directive",
+            );
+            return;
+        }
+        let mut values: Vec<String> = Vec::new();
+        for value in &def.values {
+            let text = &value.value;
+            if text.trim().is_empty() || text.trim() != text || text.contains([',', '[', ']']) {
+                self.sink.error(
+                    value.loc,
+                    subject,
+                    format!(
+                        "directive {text:?} must be non-empty text without surrounding spaces, commas or brackets"
+                    ),
+                );
+            } else if values.contains(text) {
+                self.sink
+                    .error(value.loc, subject, format!("duplicate directive {text:?}"));
+            } else {
+                values.push(text.clone());
+            }
+        }
+        self.directive_index
+            .insert(id.clone(), self.directive_sets.len());
+        self.directive_sets.push((
+            DirectiveSet {
+                id: id.clone(),
+                rust_const,
+                description,
+                values,
+            },
+            named.name.loc,
+        ));
+    }
+
+    fn model(
+        &mut self,
+        named: &Named<crate::spec::ModelDef>,
+        spec: &Spec,
+        shared: &[Option<Field>],
+    ) -> Option<Model> {
+        let id = &named.name.value;
+        let subject = Subject::model(id);
+        let def = &named.def;
+        let id_ok = !id.is_empty()
+            && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(c));
+        if !id_ok {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "a model id is lowercase letters, digits, `-`, `.` and `_`, starting with a letter or digit",
+            );
+        }
+        let rust_name = naming::type_name(id);
+        let module = naming::module_name(id);
+        if id_ok && (rust_name.is_none() || module.is_none()) {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "the model id gives no Rust type name (it must start with a letter)",
+            );
+        }
+        let kind = def.kind.as_ref().and_then(|k| {
+            let found = ModelKind::ALL.iter().find(|(_, name, _)| *name == k.value);
+            if found.is_none() {
+                let names: Vec<&str> = ModelKind::ALL.iter().map(|(_, n, _)| *n).collect();
+                self.unknown(k, subject, "model kind", &names);
+            }
+            found.map(|(kind, _, _)| *kind)
+        });
+        let mut capabilities = Vec::new();
+        for cap in def.capabilities.iter().flatten() {
+            match Capability::ALL
+                .iter()
+                .find(|(_, name, _)| *name == cap.value)
+            {
+                Some((c, _, _)) if capabilities.contains(c) => {
+                    self.sink.error(
+                        cap.loc,
+                        subject,
+                        format!("duplicate capability `{}`", cap.value),
+                    );
+                }
+                Some((c, _, _)) => capabilities.push(*c),
+                None => {
+                    let names: Vec<&str> = Capability::ALL.iter().map(|(_, n, _)| *n).collect();
+                    self.unknown(cap, subject, "capability", &names);
+                }
+            }
+        }
+        let max_duration = def.max_duration.as_ref().and_then(|d| match d.value {
+            None => None,
+            Some(seconds) => match u32::try_from(seconds) {
+                Ok(s) if s > 0 => Some(s),
+                _ => {
+                    self.sink.error(
+                        d.loc,
+                        subject,
+                        format!("max_duration must be a positive number of seconds or null, got {seconds}"),
+                    );
+                    None
+                }
+            },
+        });
+        let mut fields: Vec<Field> = Vec::new();
+        for param in &def.params {
+            let field_subject = subject.field(&param.name.value);
+            let field = match &param.def.use_ {
+                Some(used) => self.use_shared(param, used, spec, shared, field_subject),
+                None => self.field(&param.name, &param.def, field_subject),
+            };
+            if let Some(field) = field {
+                fields.push(field);
+            }
+        }
+        for (index, shared_param) in spec.shared_params.iter().enumerate() {
+            let every = shared_param
+                .def
+                .every_model
+                .as_ref()
+                .is_some_and(|e| e.value);
+            if !every {
+                continue;
+            }
+            self.used_shared[index] = true;
+            if let Some(own) = def
+                .params
+                .iter()
+                .find(|p| p.name.value == shared_param.name.value)
+            {
+                self.sink.error(
+                    own.name.loc,
+                    subject.field(&own.name.value),
+                    format!(
+                        "`{}` is a shared parameter with `every_model: true`; every model gets it, remove it here",
+                        own.name.value
+                    ),
+                );
+            } else if let Some(Some(field)) = shared.get(index) {
+                fields.push(field.clone());
+            }
+        }
+        self.field_names(def, &fields, subject);
+        let (name, vendor, description) = (
+            def.name.as_ref()?.value.clone(),
+            def.vendor.as_ref()?.value.clone(),
+            def.description.as_ref()?.value.clone(),
+        );
+        Some(Model {
+            id: id.clone(),
+            rust_name: rust_name?,
+            module: module?,
+            name,
+            vendor,
+            description,
+            kind: kind?,
+            max_duration,
+            capabilities,
+            fields,
+        })
+    }
+
+    /// A model's `{use: shared}` entry: the shared parameter, with this model's
+    /// overrides, checked again as a whole (an override can break a rule).
+    fn use_shared(
+        &mut self,
+        param: &Named<ParamDef>,
+        used: &Located<String>,
+        spec: &Spec,
+        shared: &[Option<Field>],
+        subject: Subject<'_>,
+    ) -> Option<Field> {
+        let Some(index) = spec
+            .shared_params
+            .iter()
+            .position(|s| s.name.value == used.value)
+        else {
+            let names: Vec<&str> = spec
+                .shared_params
+                .iter()
+                .map(|s| s.name.value.as_str())
+                .collect();
+            self.unknown(used, subject, "shared parameter", &names);
+            return None;
+        };
+        self.used_shared[index] = true;
+        let base = &spec.shared_params[index].def;
+        if base.every_model.as_ref().is_some_and(|e| e.value) {
+            self.sink.error(
+                used.loc,
+                subject,
+                format!(
+                    "`{}` is added to every model already; remove this entry",
+                    used.value
+                ),
+            );
+            return None;
+        }
+        // An error in the shared definition itself was reported there.
+        shared.get(index)?.as_ref()?;
+        let overrides = &param.def;
+        let merged = ParamDef {
+            loc: param.def.loc,
+            use_: None,
+            required: overrides.required.clone().or_else(|| base.required.clone()),
+            description: overrides
+                .description
+                .clone()
+                .or_else(|| base.description.clone()),
+            example: overrides.example.clone().or_else(|| base.example.clone()),
+            directives: overrides
+                .directives
+                .clone()
+                .or_else(|| base.directives.clone()),
+            every_model: None,
+            ..base.clone()
+        };
+        self.field(&param.name, &merged, subject)
+    }
+
+    /// Lowers one full parameter definition.
+    fn field(
+        &mut self,
+        name: &Located<String>,
+        def: &ParamDef,
+        subject: Subject<'_>,
+    ) -> Option<Field> {
+        let wire_name = name.value.clone();
+        let rust_name = naming::field_name(&wire_name);
+        if rust_name.is_none() {
+            self.sink.error(
+                name.loc,
+                subject,
+                "a field name must start with a letter and hold only letters, digits and `_`",
+            );
+        }
+        let description = self.description(def.description.as_ref(), def.loc, subject);
+        let required = def.required.as_ref().is_some_and(|r| r.value);
+        let ty = match &def.ty {
+            None => {
+                self.sink.error(def.loc, subject, "missing key `type`");
+                None
+            }
+            Some(ty) => self.field_type(ty, def, subject),
+        };
+        if !matches!(ty, Some(FieldType::Enum(_)) | None)
+            && let Some(values) = &def.values
+        {
+            self.sink
+                .error(values.loc, subject, "`values` is only for `type: enum`");
+        }
+        if !matches!(ty, Some(FieldType::String(_)) | None) {
+            for (key, present) in [
+                ("min_length", def.min_length.as_ref().map(|l| l.loc)),
+                ("max_length", def.max_length.as_ref().map(|l| l.loc)),
+                ("directives", def.directives.as_ref().map(|l| l.loc)),
+            ] {
+                if let Some(loc) = present {
+                    self.sink
+                        .error(loc, subject, format!("`{key}` is only for `type: string`"));
+                }
+            }
+        }
+        let default = match (&def.default, required) {
+            (Some(default), true) => {
+                self.sink.error(
+                    default.loc,
+                    subject,
+                    "a required field has no default; remove `default` or `required: true`",
+                );
+                None
+            }
+            (Some(default), false) => ty
+                .as_ref()
+                .and_then(|ty| self.literal(default, ty, subject, "default")),
+            (None, _) => None,
+        };
+        if let (Some(ty @ (FieldType::ImageInput | FieldType::Url)), Some(default)) =
+            (&ty, &def.default)
+        {
+            self.sink.error(
+                default.loc,
+                subject,
+                format!("a `{}` field has no default", ty.spec_name()),
+            );
+        }
+        let example = match &def.example {
+            Some(example) => ty
+                .as_ref()
+                .and_then(|ty| self.literal(example, ty, subject, "example")),
+            None => {
+                if required {
+                    self.sink.error(
+                        def.loc,
+                        subject,
+                        "a required field needs an `example` (used to build minimal valid requests)",
+                    );
+                }
+                None
+            }
+        };
+        Some(Field {
+            wire_name,
+            rust_name: rust_name?,
+            required,
+            default,
+            description,
+            example,
+            ty: ty?,
+        })
+    }
+
+    fn field_type(
+        &mut self,
+        ty: &Located<String>,
+        def: &ParamDef,
+        subject: Subject<'_>,
+    ) -> Option<FieldType> {
+        match ty.value.as_str() {
+            "string" => {
+                let min_length = self.length(def.min_length.as_ref(), subject);
+                let max_length = self.length(def.max_length.as_ref(), subject);
+                if let (Some(min), Some(max), Some(loc)) =
+                    (min_length, max_length, def.max_length.as_ref())
+                    && min > max
+                {
+                    self.sink.error(
+                        loc.loc,
+                        subject,
+                        format!("max_length {max} is below min_length {min}"),
+                    );
+                }
+                let directives = def.directives.as_ref().and_then(|d| {
+                    match self.directive_index.get(&d.value) {
+                        Some(&index) => {
+                            self.used_directives
+                                .resize(self.directive_sets.len(), false);
+                            self.used_directives[index] = true;
+                            Some(index)
+                        }
+                        None => {
+                            let names: Vec<String> = self.directive_index.keys().cloned().collect();
+                            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                            self.unknown(d, subject, "directive set", &names);
+                            None
+                        }
+                    }
+                });
+                Some(FieldType::String(StringRules {
+                    min_length,
+                    max_length,
+                    directives,
+                }))
+            }
+            "url" => Some(FieldType::Url),
+            "boolean" => Some(FieldType::Boolean),
+            "image_input" => Some(FieldType::ImageInput),
+            "enum" => {
+                let Some(values) = &def.values else {
+                    self.sink
+                        .error(ty.loc, subject, "`type: enum` needs `values: <value set>`");
+                    return None;
+                };
+                match self.set_index.get(&values.value) {
+                    Some(&index) => {
+                        self.used_sets.resize(self.value_sets.len(), false);
+                        self.used_sets[index] = true;
+                        Some(FieldType::Enum(index))
+                    }
+                    None if self.broken_sets.contains(&values.value) => None,
+                    None => {
+                        let names: Vec<String> = self.set_index.keys().cloned().collect();
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        self.unknown(values, subject, "value set", &names);
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.unknown(ty, subject, "type", TYPE_NAMES);
+                None
+            }
+        }
+    }
+
+    fn length(&mut self, length: Option<&Located<i64>>, subject: Subject<'_>) -> Option<u64> {
+        let length = length?;
+        match u64::try_from(length.value) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.sink.error(
+                    length.loc,
+                    subject,
+                    format!("a length cannot be negative, got {}", length.value),
+                );
+                None
+            }
+        }
+    }
+
+    /// A default or example, checked against the field's type and constraints.
+    fn literal(
+        &mut self,
+        node: &Located<Node>,
+        ty: &FieldType,
+        subject: Subject<'_>,
+        what: &str,
+    ) -> Option<Literal> {
+        let literal = match &node.value {
+            Node::Str(s) => Literal::String(s.clone()),
+            Node::Int(i) => Literal::Integer(*i),
+            Node::Bool(b) => Literal::Bool(*b),
+            other => {
+                self.sink.error(
+                    node.loc,
+                    subject,
+                    format!("{what} must be a scalar, found {}", other.kind()),
+                );
+                return None;
+            }
+        };
+        let problem = match (ty, &literal) {
+            (FieldType::Enum(index), _) => {
+                let set = &self.value_sets[*index].0;
+                (!set.variants.iter().any(|v| v.wire == literal)).then(|| {
+                    let allowed: Vec<String> =
+                        set.variants.iter().map(|v| v.wire.to_json()).collect();
+                    format!(
+                        "{what} {} is not one of the allowed values ({}) of value set `{}`",
+                        literal.to_json(),
+                        allowed.join(", "),
+                        set.id
+                    )
+                })
+            }
+            (FieldType::Boolean, Literal::Bool(_)) => None,
+            (FieldType::String(rules), Literal::String(s)) => {
+                let chars = s.chars().count() as u64;
+                if rules.min_length.is_some_and(|min| chars < min)
+                    || rules.max_length.is_some_and(|max| chars > max)
+                {
+                    Some(format!(
+                        "{what} {} breaks the field's length limits",
+                        literal.to_json()
+                    ))
+                } else {
+                    None
+                }
+            }
+            (FieldType::Url | FieldType::ImageInput, Literal::String(s)) => HttpsUrl::parse(s)
+                .err()
+                .map(|e| format!("{what} {} is not a valid https URL: {e}", literal.to_json())),
+            _ => Some(format!(
+                "{what} {} does not have the field's type `{}`",
+                literal.to_json(),
+                ty.spec_name()
+            )),
+        };
+        match problem {
+            Some(message) => {
+                self.sink.error(node.loc, subject, message);
+                None
+            }
+            None => Some(literal),
+        }
+    }
+
+    fn description(
+        &mut self,
+        description: Option<&Located<String>>,
+        loc: Loc,
+        subject: Subject<'_>,
+    ) -> String {
+        match description {
+            Some(d) if !d.value.trim().is_empty() => d.value.trim().to_owned(),
+            Some(d) => {
+                self.sink.error(d.loc, subject, "description is empty");
+                String::new()
+            }
+            None => {
+                self.sink.error(loc, subject, "missing key `description`");
+                String::new()
+            }
+        }
+    }
+
+    fn unknown(
+        &mut self,
+        name: &Located<String>,
+        subject: Subject<'_>,
+        noun: &str,
+        known: &[&str],
+    ) {
+        let hint = naming::nearest(&name.value, known.iter().copied())
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        self.sink.error(
+            name.loc,
+            subject,
+            format!("unknown {noun} `{}`{hint}", name.value),
+        );
+    }
+
+    /// Two fields of one model must not share a Rust name (`imageUrl`, `image_url`).
+    fn field_names(&mut self, def: &crate::spec::ModelDef, fields: &[Field], subject: Subject<'_>) {
+        for (index, field) in fields.iter().enumerate() {
+            if let Some(other) = fields[..index]
+                .iter()
+                .find(|f| f.rust_name == field.rust_name)
+            {
+                let loc = def
+                    .params
+                    .iter()
+                    .find(|p| p.name.value == field.wire_name)
+                    .map_or(def.loc, |p| p.name.loc);
+                self.sink.error(
+                    loc,
+                    subject.field(&field.wire_name),
+                    format!(
+                        "fields `{}` and `{}` both become the Rust field `{}`",
+                        other.wire_name, field.wire_name, field.rust_name
+                    ),
+                );
+            }
+            if field.wire_name == "model" {
+                self.sink.error(
+                    def.loc,
+                    subject.field("model"),
+                    "`model` is the request's discriminator, not a parameter",
+                );
+            }
+        }
+    }
+
+    fn unused(&mut self, spec: &Spec) {
+        for (index, (set, loc)) in self.value_sets.iter().enumerate() {
+            if !self.used_sets.get(index).copied().unwrap_or(false) {
+                self.sink.error(
+                    *loc,
+                    Subject::item(&set.id),
+                    "value set is not used by any field",
+                );
+            }
+        }
+        for (index, (set, loc)) in self.directive_sets.iter().enumerate() {
+            if !self.used_directives.get(index).copied().unwrap_or(false) {
+                self.sink.error(
+                    *loc,
+                    Subject::item(&set.id),
+                    "directive set is not used by any field",
+                );
+            }
+        }
+        for (index, param) in spec.shared_params.iter().enumerate() {
+            if !self.used_shared[index] {
+                self.sink.error(
+                    param.name.loc,
+                    Subject::item(&param.name.value),
+                    "shared parameter is not used by any model",
+                );
+            }
+        }
+    }
+
+    /// Generated type and module names must be unique across the crate.
+    fn names(&mut self, spec: &Spec, models: &[Model]) {
+        let mut taken: BTreeMap<String, String> = RESERVED_TYPE_NAMES
+            .iter()
+            .map(|name| {
+                (
+                    name.to_string(),
+                    "a type the crate defines by hand".to_owned(),
+                )
+            })
+            .collect();
+        for (set, loc) in &self.value_sets {
+            if let Some(owner) = taken.get(&set.rust_name) {
+                self.sink.error(
+                    *loc,
+                    Subject::item(&set.id),
+                    format!("Rust name `{}` is already {owner}", set.rust_name),
+                );
+            } else {
+                taken.insert(
+                    set.rust_name.clone(),
+                    format!("the type of value set `{}`", set.id),
+                );
+            }
+        }
+        let mut modules: BTreeMap<String, String> = BTreeMap::new();
+        for model in models {
+            let loc = spec
+                .models
+                .iter()
+                .find(|m| m.name.value == model.id)
+                .map_or(Loc::default(), |m| m.name.loc);
+            // The struct name is the variant name plus `Request`: one message is enough.
+            for name in [model.rust_name.clone(), model.struct_name()] {
+                if let Some(owner) = taken.get(&name) {
+                    self.sink.error(
+                        loc,
+                        Subject::model(&model.id),
+                        format!("Rust name `{name}` is already {owner}"),
+                    );
+                    break;
+                }
+                taken.insert(name, format!("used by model `{}`", model.id));
+            }
+            if let Some(owner) = modules.get(&model.module) {
+                self.sink.error(
+                    loc,
+                    Subject::model(&model.id),
+                    format!(
+                        "module name `{}` is already used by model `{owner}`",
+                        model.module
+                    ),
+                );
+            } else {
+                modules.insert(model.module.clone(), model.id.clone());
+            }
+        }
+    }
+}

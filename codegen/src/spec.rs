@@ -1,0 +1,564 @@
+//! The spec as written: the located YAML tree read into plain structs.
+//!
+//! This stage checks *shape* only (every key known, every value of the right YAML
+//! kind, no key written twice) and reports all such problems at once. Meaning
+//! (references, allowed values, names) is checked when lowering, in
+//! [`crate::lower`].
+
+use crate::diagnostic::{Sink, Subject};
+use crate::yaml::{Loc, Located, Node};
+
+/// A named entry of one of the spec's maps (a model, a value set, a parameter).
+#[derive(Clone, Debug)]
+pub struct Named<T> {
+    /// The key it is written under.
+    pub name: Located<String>,
+    /// What is written there.
+    pub def: T,
+}
+
+/// The whole file.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    /// `version:`; only 1 exists.
+    pub version: Option<Located<i64>>,
+    /// `value_sets:`.
+    pub value_sets: Vec<Named<ValueSetDef>>,
+    /// `directive_sets:`.
+    pub directive_sets: Vec<Named<DirectiveSetDef>>,
+    /// `shared_params:`.
+    pub shared_params: Vec<Named<ParamDef>>,
+    /// `models:`.
+    pub models: Vec<Named<ModelDef>>,
+}
+
+/// A closed value set.
+#[derive(Clone, Debug)]
+pub struct ValueSetDef {
+    /// Where the set's mapping starts.
+    pub loc: Loc,
+    /// Rustdoc of the enum.
+    pub description: Option<Located<String>>,
+    /// Prepended to each Rust variant name.
+    pub variant_prefix: Option<Located<String>>,
+    /// The values, as written.
+    pub values: Vec<Located<Node>>,
+}
+
+/// A set of inline prompt directives.
+#[derive(Clone, Debug)]
+pub struct DirectiveSetDef {
+    /// Where the set's mapping starts.
+    pub loc: Loc,
+    /// What the directives are.
+    pub description: Option<Located<String>>,
+    /// The directives, as written.
+    pub values: Vec<Located<String>>,
+}
+
+/// One parameter: a full definition, or a `use:` of a shared one with overrides.
+#[derive(Clone, Debug, Default)]
+pub struct ParamDef {
+    /// Where the parameter's mapping starts.
+    pub loc: Loc,
+    /// `use:` names a shared parameter.
+    pub use_: Option<Located<String>>,
+    /// `type:`.
+    pub ty: Option<Located<String>>,
+    /// `required:`.
+    pub required: Option<Located<bool>>,
+    /// `default:`.
+    pub default: Option<Located<Node>>,
+    /// `description:`.
+    pub description: Option<Located<String>>,
+    /// `example:`.
+    pub example: Option<Located<Node>>,
+    /// `values:` names a value set (enums).
+    pub values: Option<Located<String>>,
+    /// `min_length:` (strings).
+    pub min_length: Option<Located<i64>>,
+    /// `max_length:` (strings).
+    pub max_length: Option<Located<i64>>,
+    /// `directives:` names a directive set (strings).
+    pub directives: Option<Located<String>>,
+    /// `every_model:` (shared parameters only).
+    pub every_model: Option<Located<bool>>,
+}
+
+/// One model.
+#[derive(Clone, Debug, Default)]
+pub struct ModelDef {
+    /// Where the model's mapping starts.
+    pub loc: Loc,
+    /// `name:`, the display name.
+    pub name: Option<Located<String>>,
+    /// `vendor:`.
+    pub vendor: Option<Located<String>>,
+    /// `description:`.
+    pub description: Option<Located<String>>,
+    /// `kind:`.
+    pub kind: Option<Located<String>>,
+    /// `max_duration:`; the outer `None` when the key is missing, the inner when null.
+    pub max_duration: Option<Located<Option<i64>>>,
+    /// `capabilities:`.
+    pub capabilities: Option<Vec<Located<String>>>,
+    /// `params:`, in file order.
+    pub params: Vec<Named<ParamDef>>,
+}
+
+/// Keys a full parameter definition may use.
+const PARAM_KEYS: &[&str] = &[
+    "type",
+    "required",
+    "default",
+    "description",
+    "example",
+    "values",
+    "min_length",
+    "max_length",
+    "directives",
+];
+/// Keys a `use:` of a shared parameter may add: what differs per model.
+pub const OVERRIDE_KEYS: &[&str] = &["use", "description", "required", "example", "directives"];
+
+/// Reads the tree of a whole spec file. Shape problems go to `sink`; what could
+/// be read is returned either way, so that later checks still run.
+pub fn read(root: &Located<Node>, sink: &mut Sink) -> Spec {
+    let mut spec = Spec::default();
+    let Some(mut top) = MapReader::new(root, "the spec file", Subject::TOP, sink) else {
+        return spec;
+    };
+    spec.version = top.int("version", sink);
+    if let Some(node) = top.take("value_sets") {
+        spec.value_sets = named_map(node, "value set", Subject::TOP, sink, read_value_set);
+    }
+    if let Some(node) = top.take("directive_sets") {
+        spec.directive_sets = named_map(
+            node,
+            "directive set",
+            Subject::TOP,
+            sink,
+            read_directive_set,
+        );
+    }
+    if let Some(node) = top.take("shared_params") {
+        spec.shared_params = named_map(node, "shared parameter", Subject::TOP, sink, |n, s, k| {
+            read_param(n, s, k, true)
+        });
+    }
+    match top.take("models") {
+        Some(node) => spec.models = named_map(node, "model id", Subject::TOP, sink, read_model),
+        None => sink.error(root.loc, Subject::TOP, "missing key `models`"),
+    }
+    top.finish(
+        &[
+            "version",
+            "value_sets",
+            "directive_sets",
+            "shared_params",
+            "models",
+        ],
+        sink,
+    );
+    if spec.version.is_none() {
+        sink.error(
+            root.loc,
+            Subject::TOP,
+            "missing key `version` (write `version: 1`)",
+        );
+    }
+    spec
+}
+
+fn read_value_set(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> ValueSetDef {
+    let mut def = ValueSetDef {
+        loc: node.loc,
+        description: None,
+        variant_prefix: None,
+        values: Vec::new(),
+    };
+    let Some(mut map) = MapReader::new(node, "a value set", subject, sink) else {
+        return def;
+    };
+    def.description = map.string("description", sink);
+    def.variant_prefix = map.string("variant_prefix", sink);
+    match map.take("values") {
+        Some(values) => def.values = list(values, subject, sink).to_vec(),
+        None => sink.error(node.loc, subject, "missing key `values`"),
+    }
+    map.finish(&["description", "variant_prefix", "values"], sink);
+    def
+}
+
+fn read_directive_set(
+    node: &Located<Node>,
+    subject: Subject<'_>,
+    sink: &mut Sink,
+) -> DirectiveSetDef {
+    let mut def = DirectiveSetDef {
+        loc: node.loc,
+        description: None,
+        values: Vec::new(),
+    };
+    let Some(mut map) = MapReader::new(node, "a directive set", subject, sink) else {
+        return def;
+    };
+    def.description = map.string("description", sink);
+    match map.take("values") {
+        Some(values) => {
+            def.values = list(values, subject, sink)
+                .iter()
+                .filter_map(|v| string(v, subject, sink))
+                .collect();
+        }
+        None => sink.error(node.loc, subject, "missing key `values`"),
+    }
+    map.finish(&["description", "values"], sink);
+    def
+}
+
+fn read_model(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> ModelDef {
+    let mut def = ModelDef {
+        loc: node.loc,
+        ..ModelDef::default()
+    };
+    let Some(mut map) = MapReader::new(node, "a model", subject, sink) else {
+        return def;
+    };
+    def.name = map.string("name", sink);
+    def.vendor = map.string("vendor", sink);
+    def.description = map.string("description", sink);
+    def.kind = map.string("kind", sink);
+    def.max_duration = map.take("max_duration").and_then(|n| match &n.value {
+        Node::Null => Some(Located {
+            value: None,
+            loc: n.loc,
+        }),
+        _ => keyed(
+            "max_duration",
+            int(n, subject, &mut Sink::default()),
+            n,
+            subject,
+            sink,
+            "an integer or null",
+        )
+        .map(|i| Located {
+            value: Some(i.value),
+            loc: i.loc,
+        }),
+    });
+    def.capabilities = map.take("capabilities").map(|n| {
+        list(n, subject, sink)
+            .iter()
+            .filter_map(|v| string(v, subject, sink))
+            .collect()
+    });
+    match map.take("params") {
+        Some(params) => {
+            def.params = named_map(params, "field name", subject, sink, |n, s, k| {
+                read_param(n, s, k, false)
+            });
+        }
+        None => sink.error(node.loc, subject, "missing key `params`"),
+    }
+    for (key, value) in [
+        ("name", def.name.is_some()),
+        ("vendor", def.vendor.is_some()),
+        ("description", def.description.is_some()),
+        ("kind", def.kind.is_some()),
+        ("max_duration", def.max_duration.is_some()),
+        ("capabilities", def.capabilities.is_some()),
+    ] {
+        if !value && !map.had(key) {
+            sink.error(node.loc, subject, format!("missing key `{key}`"));
+        }
+    }
+    map.finish(
+        &[
+            "name",
+            "vendor",
+            "description",
+            "kind",
+            "max_duration",
+            "capabilities",
+            "params",
+        ],
+        sink,
+    );
+    def
+}
+
+fn read_param(
+    node: &Located<Node>,
+    subject: Subject<'_>,
+    sink: &mut Sink,
+    shared: bool,
+) -> ParamDef {
+    let mut def = ParamDef {
+        loc: node.loc,
+        ..ParamDef::default()
+    };
+    let Some(mut map) = MapReader::new(node, "a parameter", subject, sink) else {
+        return def;
+    };
+    def.use_ = map.string("use", sink);
+    def.ty = map.string("type", sink);
+    def.required = map.boolean("required", sink);
+    def.default = map.take("default").cloned();
+    def.description = map.string("description", sink);
+    def.example = map.take("example").cloned();
+    def.values = map.string("values", sink);
+    def.min_length = map.int("min_length", sink);
+    def.max_length = map.int("max_length", sink);
+    def.directives = map.string("directives", sink);
+    def.every_model = map.boolean("every_model", sink);
+    let allowed: Vec<&str> = if def.use_.is_some() {
+        OVERRIDE_KEYS.to_vec()
+    } else if shared {
+        PARAM_KEYS.iter().copied().chain(["every_model"]).collect()
+    } else {
+        PARAM_KEYS.iter().copied().chain(["use"]).collect()
+    };
+    map.finish(&allowed, sink);
+    def
+}
+
+/// Reads a mapping of named entries, reporting keys written twice; only the
+/// first of a repeated key is kept.
+fn named_map<T>(
+    node: &Located<Node>,
+    noun: &str,
+    subject: Subject<'_>,
+    sink: &mut Sink,
+    read_one: impl Fn(&Located<Node>, Subject<'_>, &mut Sink) -> T,
+) -> Vec<Named<T>> {
+    let Node::Map(entries) = &node.value else {
+        sink.error(
+            node.loc,
+            subject,
+            format!("expected a mapping of {noun}s, found {}", node.value.kind()),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<Named<T>> = Vec::with_capacity(entries.len());
+    for (index, (key, value)) in entries.iter().enumerate() {
+        if let Some((first, _)) = entries[..index].iter().find(|(k, _)| k.value == key.value) {
+            let inner = inner_subject(subject, noun, &key.value);
+            sink.error(
+                key.loc,
+                inner,
+                format!(
+                    "duplicate {noun} `{}` (first written at {})",
+                    key.value, first.loc
+                ),
+            );
+            continue;
+        }
+        let inner = inner_subject(subject, noun, &key.value);
+        out.push(Named {
+            name: key.clone(),
+            def: read_one(value, inner, sink),
+        });
+    }
+    out
+}
+
+/// The subject of an entry of a named map: a model id names the model, any other
+/// key names the field (or set) within the current subject.
+fn inner_subject<'a>(subject: Subject<'a>, noun: &str, key: &'a str) -> Subject<'a> {
+    if noun == "model id" {
+        Subject::model(key)
+    } else {
+        subject.field(key)
+    }
+}
+
+/// Reads the keys of one mapping and reports the keys nobody asked for.
+struct MapReader<'t> {
+    entries: &'t [(Located<String>, Located<Node>)],
+    taken: Vec<bool>,
+    subject: Subject<'t>,
+}
+
+impl<'t> MapReader<'t> {
+    fn new(
+        node: &'t Located<Node>,
+        what: &str,
+        subject: Subject<'t>,
+        sink: &mut Sink,
+    ) -> Option<Self> {
+        match &node.value {
+            Node::Map(entries) => Some(MapReader {
+                entries,
+                taken: vec![false; entries.len()],
+                subject,
+            }),
+            other => {
+                sink.error(
+                    node.loc,
+                    subject,
+                    format!("expected {what} (a mapping), found {}", other.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, if written.
+    fn take(&mut self, key: &str) -> Option<&'t Located<Node>> {
+        let index = self.entries.iter().position(|(k, _)| k.value == key)?;
+        self.taken[index] = true;
+        Some(&self.entries[index].1)
+    }
+
+    /// The string value of `key`, if written; an error names the key otherwise.
+    fn string(&mut self, key: &str, sink: &mut Sink) -> Option<Located<String>> {
+        let node = self.take(key)?;
+        keyed(
+            key,
+            string(node, self.subject, &mut Sink::default()),
+            node,
+            self.subject,
+            sink,
+            "a string",
+        )
+    }
+
+    /// The integer value of `key`, if written.
+    fn int(&mut self, key: &str, sink: &mut Sink) -> Option<Located<i64>> {
+        let node = self.take(key)?;
+        keyed(
+            key,
+            int(node, self.subject, &mut Sink::default()),
+            node,
+            self.subject,
+            sink,
+            "an integer",
+        )
+    }
+
+    /// The boolean value of `key`, if written.
+    fn boolean(&mut self, key: &str, sink: &mut Sink) -> Option<Located<bool>> {
+        let node = self.take(key)?;
+        keyed(
+            key,
+            boolean(node, self.subject, &mut Sink::default()),
+            node,
+            self.subject,
+            sink,
+            "true or false",
+        )
+    }
+
+    /// Whether `key` was written (even with a value of the wrong kind).
+    fn had(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.value == key)
+    }
+
+    /// Reports keys written twice and keys not in `allowed`.
+    fn finish(self, allowed: &[&str], sink: &mut Sink) {
+        for (index, (key, _)) in self.entries.iter().enumerate() {
+            if let Some((first, _)) = self.entries[..index]
+                .iter()
+                .find(|(k, _)| k.value == key.value)
+            {
+                sink.error(
+                    key.loc,
+                    self.subject,
+                    format!(
+                        "duplicate key `{}` (first written at {})",
+                        key.value, first.loc
+                    ),
+                );
+            } else if !self.taken[index] || !allowed.contains(&key.value.as_str()) {
+                let hint = crate::naming::nearest(&key.value, allowed.iter().copied())
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_else(|| format!("; expected one of: {}", allowed.join(", ")));
+                sink.error(
+                    key.loc,
+                    self.subject,
+                    format!("unknown key `{}`{hint}", key.value),
+                );
+            }
+        }
+    }
+}
+
+fn list<'t>(node: &'t Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> &'t [Located<Node>] {
+    match &node.value {
+        Node::Seq(items) => items,
+        other => {
+            sink.error(
+                node.loc,
+                subject,
+                format!("expected a list, found {}", other.kind()),
+            );
+            &[]
+        }
+    }
+}
+
+/// A value read for `key`, or an error that names the key.
+fn keyed<T>(
+    key: &str,
+    value: Option<Located<T>>,
+    node: &Located<Node>,
+    subject: Subject<'_>,
+    sink: &mut Sink,
+    expected: &str,
+) -> Option<Located<T>> {
+    if value.is_none() {
+        sink.error(
+            node.loc,
+            subject,
+            format!("`{key}` must be {expected}, found {}", node.value.kind()),
+        );
+    }
+    value
+}
+
+/// The node's value when it is of the wanted kind; otherwise an error naming
+/// what was expected and what was found.
+fn expect_kind<T>(
+    node: &Located<Node>,
+    subject: Subject<'_>,
+    sink: &mut Sink,
+    expected: &str,
+    read: impl Fn(&Node) -> Option<T>,
+) -> Option<Located<T>> {
+    match read(&node.value) {
+        Some(value) => Some(Located {
+            value,
+            loc: node.loc,
+        }),
+        None => {
+            sink.error(
+                node.loc,
+                subject,
+                format!("expected {expected}, found {}", node.value.kind()),
+            );
+            None
+        }
+    }
+}
+
+fn string(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Option<Located<String>> {
+    expect_kind(node, subject, sink, "a string", |n| match n {
+        Node::Str(s) => Some(s.clone()),
+        _ => None,
+    })
+}
+
+fn int(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Option<Located<i64>> {
+    expect_kind(node, subject, sink, "an integer", |n| match n {
+        Node::Int(i) => Some(*i),
+        _ => None,
+    })
+}
+
+fn boolean(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Option<Located<bool>> {
+    expect_kind(node, subject, sink, "true or false", |n| match n {
+        Node::Bool(b) => Some(*b),
+        _ => None,
+    })
+}

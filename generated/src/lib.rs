@@ -1,0 +1,43 @@
+//! Typed, validating request types for the Orux AI video task API
+//! (`POST /api/v1/tasks`), generated from `models.yaml`.
+//!
+//! - [`TaskRequest`]: a request for any model, (de)serialized with `model` as the
+//!   discriminator. [`TaskRequest::from_json`] checks a raw body against the spec
+//!   and reports **every** problem at once, each with a JSON pointer.
+//! - One struct per model ([`Sora2Request`], …), whose closed value sets are enums
+//!   ([`Duration5Or10`], [`AspectRatio`], …), so invalid states cannot be built.
+//! - [`catalog`]: every model's metadata and parameter table, as data.
+//!
+//! ```
+//! use orux_models::{TaskRequest, Sora2Request, Duration5Or10};
+//!
+//! // Validate a body from elsewhere: all errors at once, with JSON pointers.
+//! let body = br#"{"model": "sora2", "prompt": "", "duration": 8}"#;
+//! let errors = TaskRequest::from_json(body).unwrap_err();
+//! assert_eq!(errors.errors[0].path, "/prompt");
+//! assert_eq!(errors.errors[1].message, "duration must be 5 or 10 for sora2, got 8");
+//!
+//! // Build one in Rust: the types only admit allowed values.
+//! let mut request = Sora2Request::new("A paper boat on a rainy street");
+//! request.duration = Some(Duration5Or10::Seconds10);
+//! let json = TaskRequest::from(request).to_json()?;
+//! assert_eq!(json, r#"{"model":"sora2","prompt":"A paper boat on a rainy street","duration":10}"#);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! The modules under `generated` are written by `cargo xtask regenerate`; the
+//! hand-written support they call is in [`runtime`].
+
+#[rustfmt::skip]
+mod generated;
+mod request;
+pub mod runtime;
+
+pub use generated::catalog;
+pub use generated::models::*;
+pub use generated::task_request::{Model, TaskRequest};
+pub use generated::value_sets::*;
+pub use runtime::{
+    DataUri, Diagnostic, DiagnosticKind, HttpsUrl, ImageInput, Limits, TaskRef, Validated,
+    ValidationErrors,
+};

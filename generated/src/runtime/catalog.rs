@@ -1,0 +1,152 @@
+//! The types of the generated model catalog (`crate::catalog`).
+
+use crate::runtime::value_set::WireValue;
+
+/// What kind of job a model does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelKind {
+    /// Prompt only.
+    TextToVideo,
+    /// Starts from an image.
+    ImageToVideo,
+    /// Prompt, optionally with a starting image.
+    TextOrImageToVideo,
+    /// Edits an existing video.
+    VideoEdit,
+    /// A talking or lip-synced avatar.
+    Avatar,
+    /// Upscales an existing video.
+    Upscale,
+}
+
+impl ModelKind {
+    /// The spelling used in `models.yaml` (`text-to-video`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ModelKind::TextToVideo => "text-to-video",
+            ModelKind::ImageToVideo => "image-to-video",
+            ModelKind::TextOrImageToVideo => "text-or-image-to-video",
+            ModelKind::VideoEdit => "video-edit",
+            ModelKind::Avatar => "avatar",
+            ModelKind::Upscale => "upscale",
+        }
+    }
+}
+
+/// Something a model can do beyond its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Capability {
+    /// Produces an audio track.
+    Audio,
+}
+
+impl Capability {
+    /// The spelling used in `models.yaml` (`audio`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Capability::Audio => "audio",
+        }
+    }
+}
+
+/// A model's metadata and parameter table.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// The wire id sent as `"model"`.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Who makes it.
+    pub vendor: &'static str,
+    /// One line.
+    pub description: &'static str,
+    /// What it does.
+    pub kind: ModelKind,
+    /// Longest clip in seconds, if the model has length control.
+    pub max_duration: Option<u32>,
+    /// Extra capabilities.
+    pub capabilities: &'static [Capability],
+    /// The parameters, in the docs' order.
+    pub fields: &'static [FieldInfo],
+}
+
+impl ModelInfo {
+    /// The parameter with this wire name.
+    pub fn field(&self, name: &str) -> Option<&'static FieldInfo> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The wire names of every parameter, plus `model`.
+    pub fn field_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once("model").chain(self.fields.iter().map(|f| f.name))
+    }
+}
+
+/// The type of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A JSON string.
+    String,
+    /// An absolute https URL with a host.
+    Url,
+    /// JSON `true` / `false`.
+    Boolean,
+    /// One of [`FieldInfo::allowed`].
+    Enum {
+        /// The value set's id in `models.yaml`.
+        set: &'static str,
+        /// The generated Rust enum.
+        rust_type: &'static str,
+    },
+    /// An https URL, an image data URI, or `{"task_id": "…"}`.
+    ImageInput,
+}
+
+impl FieldKind {
+    /// The type's name as written in `models.yaml`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::String => "string",
+            FieldKind::Url => "url",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Enum { .. } => "enum",
+            FieldKind::ImageInput => "image_input",
+        }
+    }
+}
+
+/// One parameter of one model.
+#[derive(Debug)]
+pub struct FieldInfo {
+    /// The JSON key.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: FieldKind,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// The documented default, applied by typed accessors.
+    pub default: Option<WireValue>,
+    /// The allowed values of an enum (empty for other kinds).
+    pub allowed: &'static [WireValue],
+    /// What it means.
+    pub description: &'static str,
+    /// A valid example value.
+    pub example: Option<WireValue>,
+    /// Least number of characters (strings).
+    pub min_length: Option<u64>,
+    /// Most number of characters (strings).
+    pub max_length: Option<u64>,
+    /// Inline directives checked inside the text (strings).
+    pub directives: Option<&'static DirectiveSetInfo>,
+}
+
+/// A set of inline directives (`[Pan Right]`) a string field may contain.
+#[derive(Debug)]
+pub struct DirectiveSetInfo {
+    /// The set's id in `models.yaml`.
+    pub id: &'static str,
+    /// What the directives do.
+    pub description: &'static str,
+    /// The directives.
+    pub values: &'static [&'static str],
+}

@@ -1,0 +1,237 @@
+//! "Did you mean …?" suggestions for unknown model ids, field names and
+//! prompt directives.
+
+/// Inputs (and candidates) longer than this many characters get no
+/// suggestion: nobody mistypes a 300-character id, and it bounds the
+/// quadratic edit-distance work per candidate.
+const MAX_CHARS: usize = 256;
+
+/// The candidate that `input` most plausibly means, or `None`.
+///
+/// Strings are compared case-insensitively with the separators `-`, `_`,
+/// `.` and space removed (`Pan right` ≈ `Pan Right`, `sora-2` ≈ `sora2`).
+/// A candidate is plausible when one of these holds:
+/// - the Levenshtein distance is at most `max(2, longer_len / 3)` and below
+///   the longer length (replacing every character is not a typo);
+/// - one normalized string is a prefix of the other (`image` → `image_url`,
+///   `hailuo-02-i2v-pro` → `hailuo-02`);
+/// - the input is a word of at least 3 letters plus only a version (digits
+///   and separators), and the candidate starts with that word: a model
+///   family (`kling-3.0` → a `kling-…` id, `veo3` → a `veo-…` id). Without
+///   the version condition `Pan Up` would suggest `Pan Left`.
+///
+/// Among plausible candidates the smallest distance wins, then the earliest.
+/// An input that normalizes to nothing gets no suggestion.
+pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = normalize(input)?;
+    let wanted_family = versioned_family(input);
+    let mut row = Vec::new();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let Some(norm) = normalize(candidate) else {
+            continue;
+        };
+        let distance = levenshtein(&wanted, &norm, &mut row);
+        let longer = wanted.len().max(norm.len());
+        let close = distance <= (longer / 3).max(2) && distance < longer;
+        let prefix = norm.starts_with(&wanted) || wanted.starts_with(&norm);
+        let same_family = wanted_family.is_some() && wanted_family == leading_word(candidate);
+        if (close || prefix || same_family) && best.is_none_or(|(least, _)| distance < least) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
+/// Lowercased characters of `s` without separators; `None` when `s` is too
+/// long or nothing is left.
+fn normalize(s: &str) -> Option<Vec<char>> {
+    if s.chars().nth(MAX_CHARS).is_some() {
+        return None;
+    }
+    let normalized: Vec<char> = s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    (!normalized.is_empty()).then_some(normalized)
+}
+
+/// The leading run of letters of `s`, lowercased, when it is at least 3
+/// letters long (`kling-v21` → `kling`, `veo3` → `veo`, `Pan Right` → `pan`).
+fn leading_word(s: &str) -> Option<String> {
+    let word: String = s
+        .chars()
+        .take(MAX_CHARS)
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (word.chars().count() >= 3).then_some(word)
+}
+
+/// The leading word of `s` when all that follows it is a version: no more
+/// letters (`kling-3.0`, `veo3`, `hailuo 03`, but not `Pan Up`).
+fn versioned_family(s: &str) -> Option<String> {
+    let word = leading_word(s)?;
+    let rest = s.chars().skip_while(|c| c.is_alphabetic());
+    rest.take(MAX_CHARS)
+        .all(|c| !c.is_alphabetic())
+        .then_some(word)
+}
+
+/// Levenshtein distance over characters, keeping one row of the table in
+/// `row` (reused across calls to avoid an allocation per candidate).
+fn levenshtein(a: &[char], b: &[char], row: &mut Vec<usize>) -> usize {
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, &ca) in a.iter().enumerate() {
+        // `diagonal` is the previous row's value one column to the left.
+        let mut diagonal = i;
+        let mut left = i + 1;
+        for (cell, &cb) in row.iter_mut().skip(1).zip(b) {
+            let substitution = diagonal + usize::from(ca != cb);
+            let value = substitution.min(*cell + 1).min(left + 1);
+            diagonal = *cell;
+            *cell = value;
+            left = value;
+        }
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+    }
+    row.last().copied().unwrap_or(a.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODELS: &[&str] = &[
+        "veo-3.1-quality",
+        "veo-3.1-fast",
+        "sora2",
+        "runway-gen3-alpha-turbo",
+        "runway-gen4",
+        "runway-aleph",
+        "kling-v21-master-i2v",
+        "kling-v21-master-t2v",
+        "kling-v25-i2v-pro",
+        "kling-v25-t2v-pro",
+        "kling-avatar-std",
+        "kling-avatar-pro",
+        "hailuo-02",
+        "grok-imagine-t2v",
+        "grok-imagine-i2v",
+        "topaz-upscale",
+        "infinitalk-audio",
+    ];
+
+    const DIRECTIVES: &[&str] = &[
+        "Pan Right",
+        "Pan Left",
+        "Tilt Up",
+        "Tilt Down",
+        "Zoom In",
+        "Zoom Out",
+        "Tracking Shot",
+        "Dolly In",
+        "Dolly Out",
+        "Static",
+        "Handheld",
+    ];
+
+    fn model(input: &str) -> Option<&'static str> {
+        nearest(input, MODELS.iter().copied())
+    }
+
+    #[test]
+    fn model_ids() {
+        assert_eq!(model("sora-2-pro"), Some("sora2"));
+        assert_eq!(model("kling-3.0"), Some("kling-v25-i2v-pro"));
+        assert_eq!(model("veo3"), Some("veo-3.1-fast"));
+        assert_eq!(model("veo-3.1"), Some("veo-3.1-fast"));
+        assert_eq!(model("hailuo-02-i2v-pro"), Some("hailuo-02"));
+        assert_eq!(model("Hailuo 02"), Some("hailuo-02"));
+        assert_eq!(model("runway-gen-4"), Some("runway-gen4"));
+        assert_eq!(model("runway-gen5"), Some("runway-gen4"));
+        assert_eq!(model("kling-v2.1-master-i2v"), Some("kling-v21-master-i2v"));
+        assert_eq!(model("topaz"), Some("topaz-upscale"));
+        assert_eq!(model("hailuo-03"), Some("hailuo-02"));
+        assert_eq!(model("grok"), Some("grok-imagine-t2v"));
+        assert_eq!(model("kling 2.6"), Some("kling-v25-i2v-pro"));
+        assert_eq!(model("VEO-3.1-QUALITY"), Some("veo-3.1-quality"));
+        // Nothing like these exists: no Wan model, no such text.
+        assert_eq!(model("wan-26-i2v"), None);
+        assert_eq!(model("xyz123"), None);
+        assert_eq!(model("gpt-4"), None);
+        assert_eq!(model(""), None);
+        assert_eq!(model("--"), None);
+    }
+
+    #[test]
+    fn field_names() {
+        let fields = ["prompt", "image_url", "duration", "webhook_url"];
+        let field = |input| nearest(input, fields);
+        assert_eq!(field("image"), Some("image_url"));
+        assert_eq!(field("durration"), Some("duration"));
+        assert_eq!(field("imageUrl"), Some("image_url"));
+        assert_eq!(field("webhook"), Some("webhook_url"));
+        assert_eq!(field("Prompt"), Some("prompt"));
+        assert_eq!(field("seed"), None);
+        assert_eq!(field("negative_prompt"), None);
+        assert_eq!(nearest("video_length", ["video_url", "prompt"]), None);
+    }
+
+    #[test]
+    fn directives() {
+        let directive = |input| nearest(input, DIRECTIVES.iter().copied());
+        assert_eq!(directive("Pan right"), Some("Pan Right"));
+        assert_eq!(directive("pan-left"), Some("Pan Left"));
+        assert_eq!(directive("Zoom in"), Some("Zoom In"));
+        assert_eq!(directive("Zoom"), Some("Zoom In"));
+        assert_eq!(directive("Tracking"), Some("Tracking Shot"));
+        assert_eq!(directive("Hand held"), Some("Handheld"));
+        assert!(directive("Dolly Zoom").is_some_and(|d| d.starts_with("Dolly")));
+        assert_eq!(directive("Crane Up"), None);
+        assert_eq!(directive("Pan Up"), None);
+        assert_eq!(directive("slow motion"), None);
+        assert_eq!(directive(""), None);
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_candidate() {
+        assert_eq!(nearest("ab", ["ax", "xb"]), Some("ax"));
+        assert_eq!(nearest("ab", ["xb", "ax"]), Some("xb"));
+        assert_eq!(nearest("x", ["y"]), None);
+    }
+
+    #[test]
+    fn distance() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let mut row = Vec::new();
+        for (a, b, d) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("kitten", "sitting", 3),
+            ("flaw", "lawn", 2),
+            ("durration", "duration", 1),
+            ("é", "e", 1),
+        ] {
+            assert_eq!(levenshtein(&chars(a), &chars(b), &mut row), d, "{a} {b}");
+            assert_eq!(levenshtein(&chars(b), &chars(a), &mut row), d, "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_are_skipped() {
+        let long = "a".repeat(MAX_CHARS + 1);
+        assert_eq!(nearest(&long, [long.as_str()]), None);
+        let limit = "a".repeat(MAX_CHARS);
+        assert_eq!(nearest(&limit, [limit.as_str()]), Some(limit.as_str()));
+        assert_eq!(
+            nearest(&"x".repeat(10_000_000), MODELS.iter().copied()),
+            None
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The request corpus (`tests/corpus/requests/*.jsonl`): every case gets the
+//! expected verdict, error paths (in order), warning paths and messages; every
+//! valid body round-trips through the typed request unchanged.
+
+use std::path::{Path, PathBuf};
+
+use orux_models::{TaskRequest, ValidationErrors};
+use serde_json::Value;
+
+struct Case {
+    name: String,
+    body: Vec<u8>,
+    valid: bool,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    message_contains: Vec<String>,
+}
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/requests")
+}
+
+fn strings(line: &Value, key: &str) -> Vec<String> {
+    line.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().expect("a string").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn load_corpus() -> Vec<Case> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    paths.sort();
+    let mut cases = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for (number, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let line: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), number + 1));
+            let body = if let Some(body) = line.get("body") {
+                serde_json::to_vec(body).expect("serializable")
+            } else if let Some(raw) = line.get("raw") {
+                raw.as_str().expect("raw is a string").as_bytes().to_vec()
+            } else {
+                let encoded = line["raw_base64"].as_str().expect("raw_base64 is a string");
+                decode_base64(encoded)
+            };
+            cases.push(Case {
+                name: line["name"].as_str().expect("name").to_owned(),
+                body,
+                valid: line["valid"].as_bool().expect("valid"),
+                errors: strings(&line, "errors"),
+                warnings: strings(&line, "warnings"),
+                message_contains: strings(&line, "message_contains"),
+            });
+        }
+    }
+    cases
+}
+
+/// A tiny decoder for the corpus's `raw_base64` lines (test data only).
+fn decode_base64(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for byte in text.bytes().filter(|&b| b != b'=') {
+        let value = alphabet.iter().position(|&a| a == byte).expect("base64") as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+fn paths(errors: &[orux_models::Diagnostic]) -> Vec<String> {
+    errors.iter().map(|e| e.path.clone()).collect()
+}
+
+#[test]
+fn corpus_covers_every_model() {
+    let cases = load_corpus();
+    assert!(cases.len() > 100, "corpus too small: {}", cases.len());
+    for model in orux_models::Model::ALL {
+        let prefix = format!("{}/", model.id());
+        assert!(
+            cases.iter().any(|c| c.name.starts_with(&prefix) && c.valid),
+            "no valid case for {model}"
+        );
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.name.starts_with(&prefix) && !c.valid),
+            "no invalid case for {model}"
+        );
+    }
+}
+
+#[test]
+fn every_case_gets_its_expected_verdict() {
+    let mut failures = Vec::new();
+    for case in load_corpus() {
+        let outcome = TaskRequest::from_json(&case.body);
+        let (errors, warnings) = match &outcome {
+            Ok(valid) => (Vec::new(), valid.warnings.clone()),
+            Err(ValidationErrors {
+                errors, warnings, ..
+            }) => (errors.clone(), warnings.clone()),
+        };
+        let mut problems = Vec::new();
+        if outcome.is_ok() != case.valid {
+            problems.push(format!(
+                "verdict: expected valid={}, got valid={}",
+                case.valid,
+                outcome.is_ok()
+            ));
+        }
+        if paths(&errors) != case.errors {
+            problems.push(format!(
+                "error paths: expected {:?}, got {:?}",
+                case.errors,
+                paths(&errors)
+            ));
+        }
+        if paths(&warnings) != case.warnings {
+            problems.push(format!(
+                "warning paths: expected {:?}, got {:?}",
+                case.warnings,
+                paths(&warnings)
+            ));
+        }
+        for (index, needle) in case.message_contains.iter().enumerate() {
+            let message = errors.get(index).map_or("", |e| e.message.as_str());
+            if !message.contains(needle.as_str()) {
+                problems.push(format!(
+                    "error {index}: {message:?} does not contain {needle:?}"
+                ));
+            }
+        }
+        for error in &errors {
+            if error.code != "invalid_param" || error.message.is_empty() {
+                problems.push(format!("bad diagnostic {error:?}"));
+            }
+        }
+        if !problems.is_empty() {
+            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            failures.push(format!(
+                "{}:\n    {}\n    messages: {messages:?}",
+                case.name,
+                problems.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Valid body → typed request → JSON → the same verdict and request, with the
+/// same keys (none added, none dropped) and the same values.
+#[test]
+fn valid_bodies_round_trip() {
+    let mut checked = 0;
+    for case in load_corpus().into_iter().filter(|c| c.valid) {
+        let first =
+            TaskRequest::from_json(&case.body).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let json = first.request.to_json().expect("serializes");
+        let second = TaskRequest::from_json(json.as_bytes()).unwrap_or_else(|e| {
+            panic!("{}: re-serialized body is invalid: {e}\n{json}", case.name)
+        });
+        assert_eq!(first.request, second.request, "{}", case.name);
+        assert_eq!(first.warnings, second.warnings, "{}", case.name);
+
+        let original: Value = serde_json::from_slice(&case.body).expect("valid JSON");
+        let written: Value = serde_json::from_str(&json).expect("valid JSON");
+        let (Value::Object(original), Value::Object(written)) = (original, written) else {
+            panic!("{}: not objects", case.name)
+        };
+        let keys = |o: &serde_json::Map<String, Value>| {
+            let mut k: Vec<String> = o.keys().cloned().collect();
+            k.sort();
+            k
+        };
+        assert_eq!(
+            keys(&original),
+            keys(&written),
+            "{}: keys differ",
+            case.name
+        );
+        for (key, value) in &original {
+            let same = match (value, &written[key]) {
+                (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+                (a, b) => a == b,
+            };
+            assert!(
+                same,
+                "{}: {key} changed from {value} to {}",
+                case.name, written[key]
+            );
+        }
+        // The derived serde path reads the same body into the same request.
+        let via_serde: TaskRequest = serde_json::from_slice(&case.body)
+            .unwrap_or_else(|e| panic!("{}: serde rejects a valid body: {e}", case.name));
+        assert_eq!(via_serde, first.request, "{}", case.name);
+        checked += 1;
+    }
+    assert!(checked >= 34, "only {checked} valid cases");
+}

@@ -1,0 +1,29 @@
+//! `cargo xtask test`: the whole test suite, in the order CI runs it.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+/// Runs every step; stops at the first that fails.
+pub fn run(root: &Path) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let steps: Vec<(&str, Command)> = vec![("cargo test", {
+        let mut command = Command::new(&cargo);
+        command.args(["test", "--workspace", "--locked"]);
+        command
+    })];
+    for (name, mut command) in steps {
+        eprintln!("==> {name}");
+        match command.current_dir(root).status() {
+            Ok(status) if status.success() => {}
+            Ok(status) => {
+                eprintln!("==> {name} failed ({status})");
+                return ExitCode::FAILURE;
+            }
+            Err(error) => {
+                eprintln!("==> cannot run {name}: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
