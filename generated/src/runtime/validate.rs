@@ -106,11 +106,16 @@ fn find_model<M: Dispatch>(entries: &[Entry<'_>], report: &mut Report) -> Option
         return Some(model);
     }
     let unknown = UnknownModel::new::<M>(id);
+    let mut message = unknown.to_string();
+    if unknown.suggestion.is_none() {
+        // Nothing is close: list what there is instead.
+        message.push_str(&format!("; known models: {}", M::ids().join(", ")));
+    }
     report.error(
         DiagnosticKind::UnknownModel,
         path(),
         Some(entry.value_offset),
-        unknown.to_string(),
+        message,
         unknown.suggestion,
     );
     None
