@@ -186,6 +186,8 @@ pub struct Model {
     pub capabilities: Vec<Capability>,
     /// The parameter table, in spec order (shared `every_model` fields last).
     pub fields: Vec<Field>,
+    /// Named example requests (the upstream docs' examples), in spec order.
+    pub examples: Vec<RequestExample>,
 }
 
 impl Model {
@@ -193,6 +195,17 @@ impl Model {
     pub fn struct_name(&self) -> String {
         format!("{}Request", self.rust_name)
     }
+}
+
+/// A named, checked example request for one model (its `model` is implied).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestExample {
+    /// The key it is written under (`submit-with-webhook`).
+    pub name: String,
+    /// One line saying what it shows.
+    pub summary: String,
+    /// The body's fields in spec order: wire name and value.
+    pub values: Vec<(String, Literal)>,
 }
 
 /// One request parameter of one model.

@@ -21,10 +21,14 @@ pub mod output;
 pub mod spec;
 pub mod yaml;
 
-// The generated crate's own rule for URLs and its did-you-mean helper, compiled
-// into the generator from the same source files, so the checker applies exactly
-// the rules the runtime does without the generator depending on its output.
+// The generated crate's own rules for URLs and data URIs and its did-you-mean
+// helper, compiled into the generator from the same source files, so the checker
+// applies exactly the rules the runtime does (and the JSON Schema states the
+// runtime's own regexes) without the generator depending on its output.
 // Only part of each module is used here, hence `allow(dead_code)`.
+#[allow(dead_code)]
+#[path = "../../generated/src/runtime/data_uri.rs"]
+mod data_uri_rule;
 #[allow(dead_code)]
 #[path = "../../generated/src/runtime/suggest.rs"]
 mod suggest;
@@ -66,7 +70,7 @@ pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
             sink.error(
                 error.loc.unwrap_or(yaml::Loc { line: 1, column: 1 }),
                 Subject::TOP,
-                format!("invalid YAML: {}", error.message),
+                error.message,
             );
             return Err(sink.finish(file).err().unwrap_or_else(|| SpecErrors {
                 file: file.to_owned(),
@@ -87,9 +91,9 @@ pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
 /// directory (the `orux-models` crate root). Pure: reads and writes nothing.
 pub fn generate(text: &str, file: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let ir = load(text, file).map_err(GenerateError::Spec)?;
-    emit::rust_files(&ir).map_err(GenerateError::Emit)
+    emit::all_files(&ir).map_err(GenerateError::Emit)
 }
 
 /// The directories under the output directory that hold only generated files;
 /// any other file found there is stale and is removed by `regenerate`.
-pub const GENERATED_DIRS: &[&str] = &[emit::RUST_DIR];
+pub const GENERATED_DIRS: &[&str] = &[emit::RUST_DIR, emit::SCHEMA_DIR];

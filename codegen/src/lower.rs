@@ -5,15 +5,16 @@
 //! value). Every problem goes to the [`Sink`]; the IR is returned only when there
 //! were none, so a bad spec never reaches an emitter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::data_uri_rule::DataUri;
 use crate::diagnostic::{Sink, Subject};
 use crate::ir::{
-    Capability, DirectiveSet, Field, FieldType, Ir, Literal, Model, ModelKind, SetKind,
-    StringRules, ValueSet, Variant,
+    Capability, DirectiveSet, Field, FieldType, Ir, Literal, Model, ModelKind, RequestExample,
+    SetKind, StringRules, ValueSet, Variant,
 };
 use crate::naming;
-use crate::spec::{Named, ParamDef, Spec};
+use crate::spec::{ExampleDef, Named, ParamDef, Spec};
 use crate::url_rule::HttpsUrl;
 use crate::yaml::{Loc, Located, Node};
 
@@ -43,6 +44,28 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The field types the spec may name.
 const TYPE_NAMES: &[&str] = &["string", "url", "boolean", "enum", "image_input"];
 
+// Bounds on what a spec may expand to. The spec text is capped
+// (`yaml::MAX_SPEC_BYTES`), but `every_model` parameters are copied into each
+// model and each enum field lists its set's values in the catalog, so a small
+// spec could still ask for millions of generated items. Both caps are about a
+// hundred times what `models.yaml` needs; exceeding one is a spec error.
+
+/// Most parameters in all models together, counting an `every_model`
+/// parameter once per model.
+pub const MAX_FIELDS: usize = 10_000;
+
+/// Most allowed values in all enum fields together, counting a value set
+/// once per field that uses it.
+pub const MAX_ALLOWED_VALUES: usize = 100_000;
+
+/// Edit-distance work (characters compared) that did-you-mean hints may
+/// cost per spec: a spec with typos gets its hints, a hostile one with
+/// thousands of long unknown names gets its errors without hints.
+const HINT_BUDGET: usize = 20_000_000;
+
+/// Most allowed values quoted in one message; the rest are counted.
+const LISTED_VALUES: usize = 20;
+
 /// Checks `spec` and lowers it. `None` when `sink` received any error.
 pub fn lower(spec: &Spec, sink: &mut Sink) -> Option<Ir> {
     if let Some(version) = &spec.version
@@ -67,6 +90,25 @@ pub fn lower(spec: &Spec, sink: &mut Sink) -> Option<Ir> {
         used_directives: Vec::new(),
         used_shared: vec![false; spec.shared_params.len()],
         broken_sets: Vec::new(),
+        set_members: Vec::new(),
+        set_by_members: BTreeMap::new(),
+        hint_budget: HINT_BUDGET,
+        every_model: spec
+            .shared_params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.def.every_model.as_ref().is_some_and(|e| e.value))
+            .map(|(index, _)| index)
+            .collect(),
+        shared_index: spec
+            .shared_params
+            .iter()
+            .enumerate()
+            .map(|(index, p)| (p.name.value.clone(), index))
+            .collect(),
+        fields_left: MAX_FIELDS,
+        values_left: MAX_ALLOWED_VALUES,
+        expansion_exceeded: false,
     };
     for set in &spec.value_sets {
         lowerer.value_set(set);
@@ -122,6 +164,23 @@ struct Lowerer<'s> {
     used_shared: Vec<bool>,
     /// Sets whose own definition had errors: a use of one is not "unknown".
     broken_sets: Vec<String>,
+    /// Each lowered value set's members, sorted (index-aligned with
+    /// `value_sets`), so membership costs log n rather than n.
+    set_members: Vec<Vec<Literal>>,
+    /// The set holding exactly these sorted members, to find twins in log n.
+    set_by_members: BTreeMap<Vec<Literal>, usize>,
+    /// What is left of [`HINT_BUDGET`].
+    hint_budget: usize,
+    /// Indices of the shared parameters with `every_model: true`.
+    every_model: Vec<usize>,
+    /// Shared parameters by name.
+    shared_index: BTreeMap<String, usize>,
+    /// What is left of [`MAX_FIELDS`].
+    fields_left: usize,
+    /// What is left of [`MAX_ALLOWED_VALUES`].
+    values_left: usize,
+    /// Whether a cap on expansion was exceeded (and reported).
+    expansion_exceeded: bool,
 }
 
 impl Lowerer<'_> {
@@ -154,6 +213,9 @@ impl Lowerer<'_> {
         let prefix = def.variant_prefix.as_ref().map(|p| p.value.as_str());
         let mut kind = None;
         let mut variants: Vec<Variant> = Vec::new();
+        // What is taken so far, so that a set of n values costs n·log n.
+        let mut wires: BTreeSet<Literal> = BTreeSet::new();
+        let mut rust_names: BTreeMap<String, Literal> = BTreeMap::new();
         let mut ok = true;
         for value in &def.values {
             let (literal, this_kind) = match &value.value {
@@ -188,7 +250,7 @@ impl Lowerer<'_> {
                 }
                 Some(_) => {}
             }
-            if variants.iter().any(|v| v.wire == literal) {
+            if wires.contains(&literal) {
                 self.sink.error(
                     value.loc,
                     subject,
@@ -213,19 +275,21 @@ impl Lowerer<'_> {
                 ok = false;
                 continue;
             };
-            if let Some(clash) = variants.iter().find(|v| v.rust_name == rust) {
+            if let Some(clash) = rust_names.get(&rust) {
                 self.sink.error(
                     value.loc,
                     subject,
                     format!(
                         "values {} and {} both become the Rust variant `{rust}`",
-                        clash.wire.to_json(),
+                        clash.to_json(),
                         literal.to_json()
                     ),
                 );
                 ok = false;
                 continue;
             }
+            wires.insert(literal.clone());
+            rust_names.insert(rust.clone(), literal.clone());
             variants.push(Variant {
                 wire: literal,
                 rust_name: rust,
@@ -234,13 +298,12 @@ impl Lowerer<'_> {
         let (Some(kind), true) = (kind, ok) else {
             return;
         };
-        let mut sorted: Vec<&Literal> = variants.iter().map(|v| &v.wire).collect();
-        sorted.sort();
-        if let Some((twin, _)) = self.value_sets.iter().find(|(other, _)| {
-            let mut theirs: Vec<&Literal> = other.variants.iter().map(|v| &v.wire).collect();
-            theirs.sort();
-            theirs == sorted
-        }) {
+        let sorted: Vec<Literal> = wires.into_iter().collect();
+        if let Some((twin, _)) = self
+            .set_by_members
+            .get(&sorted)
+            .and_then(|&index| self.value_sets.get(index))
+        {
             self.sink.error(
                 named.name.loc,
                 subject,
@@ -252,6 +315,9 @@ impl Lowerer<'_> {
             return;
         }
         self.set_index.insert(id.clone(), self.value_sets.len());
+        self.set_by_members
+            .insert(sorted.clone(), self.value_sets.len());
+        self.set_members.push(sorted);
         self.value_sets.push((
             ValueSet {
                 id: id.clone(),
@@ -396,24 +462,23 @@ impl Lowerer<'_> {
                 None => self.field(&param.name, &param.def, field_subject),
             };
             if let Some(field) = field {
+                if !self.charge(&field, named) {
+                    return None;
+                }
                 fields.push(field);
             }
         }
-        for (index, shared_param) in spec.shared_params.iter().enumerate() {
-            let every = shared_param
-                .def
-                .every_model
-                .as_ref()
-                .is_some_and(|e| e.value);
-            if !every {
+        let own_params: BTreeMap<&str, &Named<ParamDef>> = def
+            .params
+            .iter()
+            .map(|p| (p.name.value.as_str(), p))
+            .collect();
+        for index in self.every_model.clone() {
+            let Some(shared_param) = spec.shared_params.get(index) else {
                 continue;
-            }
+            };
             self.used_shared[index] = true;
-            if let Some(own) = def
-                .params
-                .iter()
-                .find(|p| p.name.value == shared_param.name.value)
-            {
+            if let Some(own) = own_params.get(shared_param.name.value.as_str()) {
                 self.sink.error(
                     own.name.loc,
                     subject.field(&own.name.value),
@@ -423,10 +488,18 @@ impl Lowerer<'_> {
                     ),
                 );
             } else if let Some(Some(field)) = shared.get(index) {
+                if !self.charge(field, named) {
+                    return None;
+                }
                 fields.push(field.clone());
             }
         }
         self.field_names(def, &fields, subject);
+        let examples = def
+            .examples
+            .iter()
+            .filter_map(|example| self.example(example, &fields, subject))
+            .collect();
         let (name, vendor, description) = (
             def.name.as_ref()?.value.clone(),
             def.vendor.as_ref()?.value.clone(),
@@ -443,6 +516,71 @@ impl Lowerer<'_> {
             max_duration,
             capabilities,
             fields,
+            examples,
+        })
+    }
+
+    /// One example request: every key a field of the model, every value valid
+    /// for its field, every required field present.
+    fn example(
+        &mut self,
+        named: &Named<ExampleDef>,
+        fields: &[Field],
+        subject: Subject<'_>,
+    ) -> Option<RequestExample> {
+        let name = &named.name.value;
+        let def = &named.def;
+        let errors_before = self.sink.len();
+        let mut values = Vec::new();
+        for entry in &def.body {
+            let key = &entry.name;
+            let field_subject = subject.field(&key.value);
+            let Some(field) = fields.iter().find(|f| f.wire_name == key.value) else {
+                let hint = if key.value == "model" {
+                    "; the model is implied by where the example is written".to_owned()
+                } else {
+                    let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+                    self.hint(&key.value, &names)
+                        .map(|near| format!("; did you mean `{near}`?"))
+                        .unwrap_or_default()
+                };
+                self.sink.error(
+                    key.loc,
+                    field_subject,
+                    format!("example `{name}` has a key the model does not accept{hint}"),
+                );
+                continue;
+            };
+            let what = format!("example `{name}`: value");
+            if let Some(literal) = self.literal(&entry.def, &field.ty, field_subject, &what) {
+                values.push((key.value.clone(), literal));
+            }
+        }
+        for field in fields.iter().filter(|f| f.required) {
+            if !def
+                .body
+                .iter()
+                .any(|entry| entry.name.value == field.wire_name)
+            {
+                self.sink.error(
+                    def.loc,
+                    subject.field(&field.wire_name),
+                    format!("example `{name}` lacks the required field"),
+                );
+            }
+        }
+        let summary = def.summary.as_ref()?.value.trim().to_owned();
+        if summary.is_empty() {
+            self.sink.error(
+                def.loc,
+                subject,
+                format!("example `{name}` has an empty summary"),
+            );
+        }
+        (self.sink.len() == errors_before).then(|| RequestExample {
+            name: name.clone(),
+            summary,
+            values,
         })
     }
 
@@ -456,11 +594,7 @@ impl Lowerer<'_> {
         shared: &[Option<Field>],
         subject: Subject<'_>,
     ) -> Option<Field> {
-        let Some(index) = spec
-            .shared_params
-            .iter()
-            .position(|s| s.name.value == used.value)
-        else {
+        let Some(&index) = self.shared_index.get(used.value.as_str()) else {
             let names: Vec<&str> = spec
                 .shared_params
                 .iter()
@@ -708,13 +842,24 @@ impl Lowerer<'_> {
         let problem = match (ty, &literal) {
             (FieldType::Enum(index), _) => {
                 let set = &self.value_sets[*index].0;
-                (!set.variants.iter().any(|v| v.wire == literal)).then(|| {
-                    let allowed: Vec<String> =
-                        set.variants.iter().map(|v| v.wire.to_json()).collect();
+                let allowed = self
+                    .set_members
+                    .get(*index)
+                    .is_some_and(|members| members.binary_search(&literal).is_ok());
+                (!allowed).then(|| {
+                    let mut listed: Vec<String> = set
+                        .variants
+                        .iter()
+                        .take(LISTED_VALUES)
+                        .map(|v| v.wire.to_json())
+                        .collect();
+                    if set.variants.len() > LISTED_VALUES {
+                        listed.push(format!("… {} in all", set.variants.len()));
+                    }
                     format!(
                         "{what} {} is not one of the allowed values ({}) of value set `{}`",
                         literal.to_json(),
-                        allowed.join(", "),
+                        listed.join(", "),
                         set.id
                     )
                 })
@@ -733,7 +878,20 @@ impl Lowerer<'_> {
                     None
                 }
             }
-            (FieldType::Url | FieldType::ImageInput, Literal::String(s)) => HttpsUrl::parse(s)
+            (FieldType::Url, Literal::String(s)) => HttpsUrl::parse(s)
+                .err()
+                .map(|e| format!("{what} {} is not a valid https URL: {e}", literal.to_json())),
+            // The runtime's `ImageInput::parse` dispatch: `data:` means a data
+            // URI, anything else must be an https URL.
+            (FieldType::ImageInput, Literal::String(s)) if s.starts_with("data:") => {
+                DataUri::parse(s).err().map(|e| {
+                    format!(
+                        "{what} {} is not a valid image data URI: {e}",
+                        literal.to_json()
+                    )
+                })
+            }
+            (FieldType::ImageInput, Literal::String(s)) => HttpsUrl::parse(s)
                 .err()
                 .map(|e| format!("{what} {} is not a valid https URL: {e}", literal.to_json())),
             _ => Some(format!(
@@ -777,7 +935,8 @@ impl Lowerer<'_> {
         noun: &str,
         known: &[&str],
     ) {
-        let hint = naming::nearest(&name.value, known.iter().copied())
+        let hint = self
+            .hint(&name.value, known)
             .map(|near| format!("; did you mean `{near}`?"))
             .unwrap_or_default();
         self.sink.error(
@@ -787,18 +946,72 @@ impl Lowerer<'_> {
         );
     }
 
+    /// Counts one more generated field against [`MAX_FIELDS`] and
+    /// [`MAX_ALLOWED_VALUES`]. `false` once either is exceeded; that is
+    /// reported once, at the model where it happened, and no later model is
+    /// expanded.
+    fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
+        if self.expansion_exceeded {
+            return false;
+        }
+        let values = match field.ty {
+            FieldType::Enum(index) => self
+                .value_sets
+                .get(index)
+                .map_or(0, |(set, _)| set.variants.len()),
+            _ => 0,
+        };
+        let message = match (
+            self.fields_left.checked_sub(1),
+            self.values_left.checked_sub(values),
+        ) {
+            (Some(fields_left), Some(values_left)) => {
+                self.fields_left = fields_left;
+                self.values_left = values_left;
+                return true;
+            }
+            (None, _) => format!(
+                "the spec expands to more than {MAX_FIELDS} parameters in all models together \
+                 (MAX_FIELDS; an `every_model` parameter counts once per model)"
+            ),
+            (_, None) => format!(
+                "the spec expands to more than {MAX_ALLOWED_VALUES} allowed values in all enum \
+                 fields together (MAX_ALLOWED_VALUES; a value set counts once per field using it)"
+            ),
+        };
+        self.expansion_exceeded = true;
+        self.sink
+            .error(model.name.loc, Subject::model(&model.name.value), message);
+        false
+    }
+
+    /// The known name `name` most plausibly means, while [`HINT_BUDGET`]
+    /// lasts: each hint costs an edit distance per known name.
+    fn hint<'k>(&mut self, name: &str, known: &[&'k str]) -> Option<&'k str> {
+        // What `naming::nearest` compares at most: 256 characters a side.
+        let chars = |s: &str| s.len().min(256);
+        let cost = known
+            .iter()
+            .map(|k| chars(k).saturating_mul(chars(name)).max(1))
+            .fold(0usize, usize::saturating_add);
+        self.hint_budget = self.hint_budget.checked_sub(cost)?;
+        naming::nearest(name, known.iter().copied())
+    }
+
     /// Two fields of one model must not share a Rust name (`imageUrl`, `image_url`).
     fn field_names(&mut self, def: &crate::spec::ModelDef, fields: &[Field], subject: Subject<'_>) {
-        for (index, field) in fields.iter().enumerate() {
-            if let Some(other) = fields[..index]
-                .iter()
-                .find(|f| f.rust_name == field.rust_name)
-            {
-                let loc = def
-                    .params
-                    .iter()
-                    .find(|p| p.name.value == field.wire_name)
-                    .map_or(def.loc, |p| p.name.loc);
+        let mut first: BTreeMap<&str, &Field> = BTreeMap::new();
+        let places: BTreeMap<&str, Loc> = def
+            .params
+            .iter()
+            .map(|p| (p.name.value.as_str(), p.name.loc))
+            .collect();
+        for field in fields {
+            if let Some(other) = first.get(field.rust_name.as_str()) {
+                let loc = places
+                    .get(field.wire_name.as_str())
+                    .copied()
+                    .unwrap_or(def.loc);
                 self.sink.error(
                     loc,
                     subject.field(&field.wire_name),
@@ -807,6 +1020,8 @@ impl Lowerer<'_> {
                         other.wire_name, field.wire_name, field.rust_name
                     ),
                 );
+            } else {
+                first.insert(&field.rust_name, field);
             }
             if field.wire_name == "model" {
                 self.sink.error(
@@ -874,12 +1089,13 @@ impl Lowerer<'_> {
             }
         }
         let mut modules: BTreeMap<String, String> = BTreeMap::new();
+        let places: BTreeMap<&str, Loc> = spec
+            .models
+            .iter()
+            .map(|m| (m.name.value.as_str(), m.name.loc))
+            .collect();
         for model in models {
-            let loc = spec
-                .models
-                .iter()
-                .find(|m| m.name.value == model.id)
-                .map_or(Loc::default(), |m| m.name.loc);
+            let loc = places.get(model.id.as_str()).copied().unwrap_or_default();
             // The struct name is the variant name plus `Request`: one message is enough.
             for name in [model.rust_name.clone(), model.struct_name()] {
                 if let Some(owner) = taken.get(&name) {

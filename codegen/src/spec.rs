@@ -5,6 +5,8 @@
 //! (references, allowed values, names) is checked when lowering, in
 //! [`crate::lower`].
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::{Sink, Subject};
 use crate::yaml::{Loc, Located, Node};
 
@@ -104,6 +106,19 @@ pub struct ModelDef {
     pub capabilities: Option<Vec<Located<String>>>,
     /// `params:`, in file order.
     pub params: Vec<Named<ParamDef>>,
+    /// `examples:`, in file order.
+    pub examples: Vec<Named<ExampleDef>>,
+}
+
+/// One example request of a model.
+#[derive(Clone, Debug, Default)]
+pub struct ExampleDef {
+    /// Where the example's mapping starts.
+    pub loc: Loc,
+    /// `summary:`, one line.
+    pub summary: Option<Located<String>>,
+    /// `body:`, the request's fields (without `model`), in file order.
+    pub body: Vec<Named<Located<Node>>>,
 }
 
 /// Keys a full parameter definition may use.
@@ -261,6 +276,9 @@ fn read_model(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Mo
         }
         None => sink.error(node.loc, subject, "missing key `params`"),
     }
+    if let Some(examples) = map.take("examples") {
+        def.examples = named_map(examples, "example", subject, sink, read_example);
+    }
     for (key, value) in [
         ("name", def.name.is_some()),
         ("vendor", def.vendor.is_some()),
@@ -282,9 +300,32 @@ fn read_model(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Mo
             "max_duration",
             "capabilities",
             "params",
+            "examples",
         ],
         sink,
     );
+    def
+}
+
+fn read_example(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> ExampleDef {
+    let mut def = ExampleDef {
+        loc: node.loc,
+        ..ExampleDef::default()
+    };
+    let Some(mut map) = MapReader::new(node, "an example", subject, sink) else {
+        return def;
+    };
+    def.summary = map.string("summary", sink);
+    match map.take("body") {
+        Some(body) => {
+            def.body = named_map(body, "field name", subject, sink, |n, _, _| n.clone());
+        }
+        None => sink.error(node.loc, subject, "missing key `body`"),
+    }
+    if def.summary.is_none() && !map.had("summary") {
+        sink.error(node.loc, subject, "missing key `summary`");
+    }
+    map.finish(&["summary", "body"], sink);
     def
 }
 
@@ -341,19 +382,23 @@ fn named_map<T>(
         return Vec::new();
     };
     let mut out: Vec<Named<T>> = Vec::with_capacity(entries.len());
-    for (index, (key, value)) in entries.iter().enumerate() {
-        if let Some((first, _)) = entries[..index].iter().find(|(k, _)| k.value == key.value) {
+    // First place of each key: a map, so that a hostile spec with many keys
+    // costs n·log n, not n².
+    let mut first_at: BTreeMap<&str, Loc> = BTreeMap::new();
+    for (key, value) in entries {
+        if let Some(first) = first_at.get(key.value.as_str()) {
             let inner = inner_subject(subject, noun, &key.value);
             sink.error(
                 key.loc,
                 inner,
                 format!(
-                    "duplicate {noun} `{}` (first written at {})",
-                    key.value, first.loc
+                    "duplicate {noun} `{}` (first written at {first})",
+                    key.value
                 ),
             );
             continue;
         }
+        first_at.insert(&key.value, key.loc);
         let inner = inner_subject(subject, noun, &key.value);
         out.push(Named {
             name: key.clone(),
@@ -457,20 +502,18 @@ impl<'t> MapReader<'t> {
 
     /// Reports keys written twice and keys not in `allowed`.
     fn finish(self, allowed: &[&str], sink: &mut Sink) {
+        let mut first_at: BTreeMap<&str, Loc> = BTreeMap::new();
         for (index, (key, _)) in self.entries.iter().enumerate() {
-            if let Some((first, _)) = self.entries[..index]
-                .iter()
-                .find(|(k, _)| k.value == key.value)
-            {
+            if let Some(first) = first_at.get(key.value.as_str()) {
                 sink.error(
                     key.loc,
                     self.subject,
-                    format!(
-                        "duplicate key `{}` (first written at {})",
-                        key.value, first.loc
-                    ),
+                    format!("duplicate key `{}` (first written at {first})", key.value),
                 );
-            } else if !self.taken[index] || !allowed.contains(&key.value.as_str()) {
+                continue;
+            }
+            first_at.insert(&key.value, key.loc);
+            if !self.taken[index] || !allowed.contains(&key.value.as_str()) {
                 let hint = crate::naming::nearest(&key.value, allowed.iter().copied())
                     .map(|near| format!("; did you mean `{near}`?"))
                     .unwrap_or_else(|| format!("; expected one of: {}", allowed.join(", ")));

@@ -70,27 +70,62 @@ impl Node {
     }
 }
 
-/// A YAML syntax error: the file cannot be read as a tree at all.
+/// Why the file cannot be read as a tree at all: a YAML syntax error, or
+/// one of the limits below.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntaxError {
     /// Where the parser stopped, when it knows.
     pub loc: Option<Loc>,
-    /// The parser's message.
+    /// The whole message (`invalid YAML: …`, or the limit exceeded).
     pub message: String,
 }
 
-/// Upper bounds that keep a hostile spec from exhausting memory (alias bombs).
-const MAX_ALIASES: usize = 1_000;
+// Upper bounds that keep a hostile spec from costing more than a moment: the
+// whole pipeline after this stage is linear or n·log n in the size of the
+// tree, so capping the text, its nesting and its alias expansion bounds every
+// run. Each is far above what the format needs; exceeding one is a spec error
+// naming it.
+
+/// Largest spec accepted, in bytes. `models.yaml` is about 16 KB for 17
+/// models, so this is room for some thousand models, while a stray or
+/// hostile multi-megabyte file is refused before it is parsed.
+pub const MAX_SPEC_BYTES: usize = 1024 * 1024;
+
+/// Deepest nesting of mappings and sequences accepted. The format needs 5
+/// (`models` → model → `params` → parameter → a flow list). Deserializing
+/// one level costs tens of kilobytes of stack in a debug build, so the cap
+/// keeps a hostile spec well inside a 2 MiB thread stack (64 levels did not).
+pub const MAX_DEPTH: usize = 16;
+
+/// Most alias uses (`*name`) accepted.
+pub const MAX_ALIASES: usize = 1_000;
+
+/// Most YAML events that aliases may replay in total: a billion-laughs bomb
+/// stops here after a few thousand nodes, not after millions.
+pub const MAX_ALIAS_EVENTS: usize = 10_000;
 
 /// Parses YAML text into a located tree.
 ///
 /// Duplicate keys are passed through so that the checker can report each of
-/// them with both places; aliases are bounded so that an alias bomb fails fast.
+/// them with both places. The text's size, its nesting and its alias
+/// expansion are bounded (see [`MAX_SPEC_BYTES`] and the constants beside it).
 pub fn parse(text: &str) -> Result<Located<Node>, SyntaxError> {
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(SyntaxError {
+            loc: None,
+            message: format!(
+                "the spec is {} bytes, over the limit of {MAX_SPEC_BYTES} bytes (MAX_SPEC_BYTES)",
+                text.len()
+            ),
+        });
+    }
     let mut options = Options::default();
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_EVENTS;
     if let Some(budget) = options.budget.as_mut() {
-        budget.max_aliases = budget.max_aliases.min(MAX_ALIASES);
+        budget.max_aliases = MAX_ALIASES;
+        budget.max_depth = MAX_DEPTH;
+        budget.flow_nesting_limit = MAX_DEPTH;
     }
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
         Ok(spanned) => Ok(located(spanned)),
@@ -99,8 +134,69 @@ pub fn parse(text: &str) -> Result<Located<Node>, SyntaxError> {
                 line: l.line(),
                 column: l.column(),
             }),
-            message: first_line(&error.to_string()),
+            message: limit_message(&error)
+                .unwrap_or_else(|| format!("invalid YAML: {}", first_line(&error.to_string()))),
         }),
+    }
+}
+
+/// Our own words for a parser error caused by one of the limits above,
+/// naming the limit; `None` for any other error.
+fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::localizer::ExternalMessageSource;
+
+    let mut error = error;
+    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } =
+        error
+    {
+        error = inner;
+    }
+    let too_deep = || {
+        format!(
+            "YAML nesting deeper than the limit of {MAX_DEPTH} levels (MAX_DEPTH); \
+             the spec format needs at most 5"
+        )
+    };
+    let aliases = || {
+        format!(
+            "YAML aliases expand to more than the limit of {MAX_ALIASES} alias uses or \
+             {MAX_ALIAS_EVENTS} replayed events (MAX_ALIASES, MAX_ALIAS_EVENTS)"
+        )
+    };
+    match error {
+        Error::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => Some(too_deep()),
+        Error::ExternalMessage { source, .. }
+            if matches!(
+                source.as_ref(),
+                ExternalMessageSource::Parser(scan)
+                    if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded)
+            ) =>
+        {
+            Some(too_deep())
+        }
+        Error::Budget {
+            breach:
+                BudgetBreach::Aliases { .. }
+                | BudgetBreach::AliasAnchorRatio { .. }
+                | BudgetBreach::RecordedAnchorEvents { .. }
+                | BudgetBreach::RecordedAnchorBytes { .. },
+            ..
+        }
+        | Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. } => Some(aliases()),
+        // The reader's other budgets (nodes, events, scalar bytes) are far
+        // above anything a spec under MAX_SPEC_BYTES without aliases reaches.
+        Error::Budget { breach, .. } => {
+            Some(format!("the spec exceeds a YAML reader limit: {breach:?}"))
+        }
+        _ => None,
     }
 }
 

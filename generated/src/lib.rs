@@ -7,6 +7,9 @@
 //! - One struct per model ([`Sora2Request`], …), whose closed value sets are enums
 //!   ([`Duration5Or10`], [`AspectRatio`], …), so invalid states cannot be built.
 //! - [`catalog`]: every model's metadata and parameter table, as data.
+//! - [`schema`]: the same rules as a JSON Schema bundle (and an OpenAPI
+//!   document), for clients in other languages; [`responses`]: what the API
+//!   sends back.
 //!
 //! ```
 //! use orux_models::{TaskRequest, Sora2Request, Duration5Or10};
@@ -31,10 +34,12 @@
 #[rustfmt::skip]
 mod generated;
 mod request;
+pub mod responses;
 pub mod runtime;
 
 pub use generated::catalog;
 pub use generated::models::*;
+pub use generated::schema;
 pub use generated::task_request::{Model, TaskRequest};
 pub use generated::value_sets::*;
 pub use runtime::{

@@ -1,3 +1,7 @@
-//! Workspace-level tests live in `tests/tests/`; this crate has no library code.
+//! Workspace-level tests live in `tests/tests/`; the library holds only what
+//! several of them share ([`spec_cases`], [`corpus`]).
 //! The README's Rust example is compiled and run as a doctest of this crate.
 #![doc = include_str!("../../README.md")]
+
+pub mod corpus;
+pub mod spec_cases;

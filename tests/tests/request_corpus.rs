@@ -2,91 +2,9 @@
 //! expected verdict, error paths (in order), warning paths and messages; every
 //! valid body round-trips through the typed request unchanged.
 
-use std::path::{Path, PathBuf};
-
 use orux_models::{TaskRequest, ValidationErrors};
+use orux_spec_tests::corpus;
 use serde_json::Value;
-
-struct Case {
-    name: String,
-    body: Vec<u8>,
-    valid: bool,
-    errors: Vec<String>,
-    warnings: Vec<String>,
-    message_contains: Vec<String>,
-}
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/requests")
-}
-
-fn strings(line: &Value, key: &str) -> Vec<String> {
-    line.get(key)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .map(|v| v.as_str().expect("a string").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn load_corpus() -> Vec<Case> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .expect("corpus dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-        .collect();
-    paths.sort();
-    let mut cases = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("readable");
-        for (number, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let line: Value = serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), number + 1));
-            let body = if let Some(body) = line.get("body") {
-                serde_json::to_vec(body).expect("serializable")
-            } else if let Some(raw) = line.get("raw") {
-                raw.as_str().expect("raw is a string").as_bytes().to_vec()
-            } else {
-                let encoded = line["raw_base64"].as_str().expect("raw_base64 is a string");
-                decode_base64(encoded)
-            };
-            cases.push(Case {
-                name: line["name"].as_str().expect("name").to_owned(),
-                body,
-                valid: line["valid"].as_bool().expect("valid"),
-                errors: strings(&line, "errors"),
-                warnings: strings(&line, "warnings"),
-                message_contains: strings(&line, "message_contains"),
-            });
-        }
-    }
-    cases
-}
-
-/// A tiny decoder for the corpus's `raw_base64` lines (test data only).
-fn decode_base64(text: &str) -> Vec<u8> {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for byte in text.bytes().filter(|&b| b != b'=') {
-        let value = alphabet.iter().position(|&a| a == byte).expect("base64") as u32;
-        bits = (bits << 6) | value;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-        }
-    }
-    out
-}
 
 fn paths(errors: &[orux_models::Diagnostic]) -> Vec<String> {
     errors.iter().map(|e| e.path.clone()).collect()
@@ -98,27 +16,36 @@ fn paths(errors: &[orux_models::Diagnostic]) -> Vec<String> {
 /// tests, so adding a model needs no hand-written cases.
 #[test]
 fn corpus_files_name_known_models() {
-    let cases = load_corpus();
+    let cases = corpus::load();
     assert!(cases.len() > 100, "corpus too small: {}", cases.len());
     for case in &cases {
         let (file, _) = case.name.split_once('/').expect("names are <file>/<case>");
         assert!(
-            orux_models::Model::from_id(file).is_some() || ["envelope", "docs-examples"].contains(&file),
+            orux_models::Model::from_id(file).is_some()
+                || ["envelope", "docs-examples"].contains(&file),
             "{}: {file} is not a model id",
             case.name
         );
     }
     for model in orux_models::Model::ALL.iter().take(17) {
         let prefix = format!("{}/", model.id());
-        assert!(cases.iter().any(|c| c.name.starts_with(&prefix) && c.valid), "no valid case for {model}");
-        assert!(cases.iter().any(|c| c.name.starts_with(&prefix) && !c.valid), "no invalid case for {model}");
+        assert!(
+            cases.iter().any(|c| c.name.starts_with(&prefix) && c.valid),
+            "no valid case for {model}"
+        );
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.name.starts_with(&prefix) && !c.valid),
+            "no invalid case for {model}"
+        );
     }
 }
 
 #[test]
 fn every_case_gets_its_expected_verdict() {
     let mut failures = Vec::new();
-    for case in load_corpus() {
+    for case in corpus::load() {
         let outcome = TaskRequest::from_json(&case.body);
         let (errors, warnings) = match &outcome {
             Ok(valid) => (Vec::new(), valid.warnings.clone()),
@@ -183,7 +110,7 @@ fn every_case_gets_its_expected_verdict() {
 #[test]
 fn valid_bodies_round_trip() {
     let mut checked = 0;
-    for case in load_corpus().into_iter().filter(|c| c.valid) {
+    for case in corpus::load().into_iter().filter(|c| c.valid) {
         let first =
             TaskRequest::from_json(&case.body).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let json = first.request.to_json().expect("serializes");

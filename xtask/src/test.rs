@@ -6,11 +6,28 @@ use std::process::{Command, ExitCode};
 /// Runs every step; stops at the first that fails.
 pub fn run(root: &Path) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let steps: Vec<(&str, Command)> = vec![("cargo test", {
+    let mut steps: Vec<(&str, Command)> = vec![("cargo test", {
         let mut command = Command::new(&cargo);
         command.args(["test", "--workspace", "--locked"]);
         command
     })];
+    // The JSON Schema bundle under Python's jsonschema and openapi-spec-validator,
+    // and under json-schema-to-typescript, tsc and ajv. Each script installs its
+    // pinned packages itself (a venv under target/, `npm ci`).
+    for (name, script) in [
+        (
+            "cross-language: Python",
+            "tests/cross-language/python/run.sh",
+        ),
+        (
+            "cross-language: TypeScript",
+            "tests/cross-language/ts/run.sh",
+        ),
+    ] {
+        let mut command = Command::new("bash");
+        command.arg(script);
+        steps.push((name, command));
+    }
     for (name, mut command) in steps {
         eprintln!("==> {name}");
         match command.current_dir(root).status() {

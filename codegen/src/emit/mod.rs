@@ -2,6 +2,7 @@
 
 mod catalog;
 mod models;
+mod schema;
 mod task_request;
 mod value_sets;
 
@@ -25,12 +26,13 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The generator produced tokens that do not parse as Rust: a bug in an emitter.
+/// An emitter produced a file it cannot finish (tokens that do not parse as
+/// Rust, JSON that does not serialize): a bug in an emitter.
 #[derive(Debug)]
 pub struct EmitError {
     /// The file being emitted.
     pub path: PathBuf,
-    /// syn's message.
+    /// What went wrong (syn's or serde_json's message).
     pub message: String,
 }
 
@@ -38,7 +40,7 @@ impl std::fmt::Display for EmitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "internal error: the code emitted for {} does not parse: {}",
+            "internal error: the output emitted for {} is broken: {}",
             self.path.display(),
             self.message
         )
@@ -50,6 +52,16 @@ impl std::error::Error for EmitError {}
 /// Where the generated Rust modules live inside the crate.
 pub const RUST_DIR: &str = "src/generated";
 
+/// Where the JSON Schema bundle and the OpenAPI document live inside the crate.
+pub const SCHEMA_DIR: &str = schema::DIR;
+
+/// Every file the spec produces: the Rust modules and the schema files.
+pub fn all_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
+    let mut files = rust_files(ir)?;
+    files.extend(schema::files(ir)?);
+    Ok(files)
+}
+
 /// Every Rust file of the `orux-models` crate that comes from the spec.
 pub fn rust_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = vec![
@@ -58,6 +70,7 @@ pub fn rust_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
         rust_file("catalog.rs", catalog::emit(ir))?,
         rust_file("task_request.rs", task_request::emit(ir))?,
         rust_file("models/mod.rs", models::emit_index(ir))?,
+        rust_file("schema.rs", schema::embed(ir))?,
     ];
     for model in &ir.models {
         files.push(rust_file(
@@ -71,10 +84,11 @@ pub fn rust_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
 fn module_tree() -> TokenStream {
     quote! {
         //! Code generated from `models.yaml`: request types, value sets, the model
-        //! catalog and validation. The hand-written support it calls is in
-        //! `crate::runtime`.
+        //! catalog, validation, and the JSON Schema files as text. The
+        //! hand-written support it calls is in `crate::runtime`.
         pub mod catalog;
         pub mod models;
+        pub mod schema;
         pub mod task_request;
         pub mod value_sets;
     }

@@ -42,7 +42,7 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -164,7 +164,7 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -286,7 +286,7 @@ pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -364,7 +364,7 @@ pub static RUNWAY_GEN3_ALPHA_TURBO: crate::runtime::ModelInfo = crate::runtime::
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -452,7 +452,7 @@ pub static RUNWAY_GEN4: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -526,7 +526,7 @@ pub static RUNWAY_ALEPH: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -582,7 +582,7 @@ pub static KLING_V21_MASTER_I2V: crate::runtime::ModelInfo = crate::runtime::Mod
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -656,7 +656,7 @@ pub static KLING_V21_MASTER_T2V: crate::runtime::ModelInfo = crate::runtime::Mod
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -716,7 +716,7 @@ pub static KLING_V25_I2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -790,7 +790,7 @@ pub static KLING_V25_T2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -850,7 +850,7 @@ pub static KLING_AVATAR_STD: crate::runtime::ModelInfo = crate::runtime::ModelIn
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -920,7 +920,7 @@ pub static KLING_AVATAR_PRO: crate::runtime::ModelInfo = crate::runtime::ModelIn
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -990,7 +990,7 @@ pub static HAILUO_02: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::Some(&CAMERA_DIRECTIVES),
         },
         crate::runtime::FieldInfo {
@@ -1064,7 +1064,7 @@ pub static GROK_IMAGINE_T2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {
@@ -1124,7 +1124,7 @@ pub static GROK_IMAGINE_I2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
                 ),
             ),
             min_length: ::std::option::Option::Some(1),
-            max_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
         crate::runtime::FieldInfo {

@@ -80,6 +80,33 @@ impl ModelInfo {
     pub fn field_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         std::iter::once("model").chain(self.fields.iter().map(|f| f.name))
     }
+
+    /// A minimal valid request body for this model, as compact JSON: `model`,
+    /// then every required field set to its `example` from `models.yaml`, in
+    /// table order (`{"model":"sora2","prompt":"A drone shot …"}`). Optional
+    /// fields are left out, so their documented defaults apply.
+    ///
+    /// `None` when a required field has no example. `models.yaml` must give one
+    /// for every required field (the generator rejects a spec without, and
+    /// checks each example against its field's type), so every model in
+    /// [`crate::catalog::MODELS`] has a minimal body.
+    pub fn minimal_body(&self) -> Option<String> {
+        let mut body = String::from("{");
+        push_member(&mut body, "model", WireValue::Str(self.id));
+        for field in self.fields.iter().filter(|f| f.required) {
+            body.push(',');
+            push_member(&mut body, field.name, field.example?);
+        }
+        body.push('}');
+        Some(body)
+    }
+}
+
+/// Appends `"key":value` to a JSON object being written.
+fn push_member(body: &mut String, key: &'static str, value: WireValue) {
+    body.push_str(&WireValue::Str(key).to_json());
+    body.push(':');
+    body.push_str(&value.to_json());
 }
 
 /// The type of a parameter.
@@ -149,4 +176,68 @@ pub struct DirectiveSetInfo {
     pub description: &'static str,
     /// The directives.
     pub values: &'static [&'static str],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Model, TaskRequest};
+
+    #[test]
+    fn every_models_minimal_body_is_valid_and_minimal() {
+        for info in crate::catalog::MODELS {
+            let body = info
+                .minimal_body()
+                .unwrap_or_else(|| panic!("{}: a required field has no example", info.id));
+            let valid = TaskRequest::from_json(body.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {body} is invalid: {e}", info.id));
+            assert_eq!(valid.request.model().id(), info.id, "{body}");
+            assert_eq!(valid.warnings, [], "{body}");
+            // Exactly `model` and the required fields, in table order.
+            let object =
+                crate::runtime::json::parse_body(body.as_bytes(), &Default::default()).unwrap();
+            let keys: Vec<&str> = object.entries.iter().map(|e| e.key.as_ref()).collect();
+            let required: Vec<&str> = std::iter::once("model")
+                .chain(info.fields.iter().filter(|f| f.required).map(|f| f.name))
+                .collect();
+            assert_eq!(keys, required, "{body}");
+        }
+    }
+
+    #[test]
+    fn minimal_body_is_compact_json_with_model_first() {
+        assert_eq!(
+            Model::RunwayAleph.info().minimal_body().as_deref(),
+            Some(
+                r#"{"model":"runway-aleph","prompt":"A drone shot flying over Tokyo at sunset, cinematic","video_url":"https://example.com/clips/source.mp4"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_required_field_without_an_example_has_no_minimal_body() {
+        static FIELDS: [FieldInfo; 1] = [FieldInfo {
+            name: "prompt",
+            kind: FieldKind::String,
+            required: true,
+            default: None,
+            allowed: &[],
+            description: "",
+            example: None,
+            min_length: None,
+            max_length: None,
+            directives: None,
+        }];
+        let info = ModelInfo {
+            id: "custom",
+            name: "Custom",
+            vendor: "",
+            description: "",
+            kind: ModelKind::TextToVideo,
+            max_duration: None,
+            capabilities: &[],
+            fields: &FIELDS,
+        };
+        assert_eq!(info.minimal_body(), None);
+    }
 }

@@ -46,7 +46,17 @@ impl<'r> FieldReader<'r> {
             self.wrong_type(entry, field, "a string");
             return None;
         };
-        let length = text.chars().count() as u64;
+        // A character is 1 to 4 bytes, so the byte length alone settles both
+        // limits for most strings (then it passes both checks below); only
+        // otherwise are the characters counted, a pass over the whole text.
+        let bytes = text.len() as u64;
+        let settled = field.min_length.is_none_or(|min| bytes.div_ceil(4) >= min)
+            && field.max_length.is_none_or(|max| bytes <= max);
+        let length = if settled {
+            bytes
+        } else {
+            text.chars().count() as u64
+        };
         if let Some(min) = field.min_length
             && length < min
         {

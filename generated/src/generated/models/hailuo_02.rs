@@ -11,7 +11,7 @@
 pub struct Hailuo02Request {
     /// Text prompt describing the desired output. Camera directives such as [Pan Right] or [Tracking Shot, Pan Right] may be written inline.
     ///
-    /// Required. Must not be empty. Inline directives: `[Pan Right]`, `[Pan Left]`, `[Tilt Up]`, `[Tilt Down]`, `[Zoom In]`, `[Zoom Out]`, `[Tracking Shot]`, `[Dolly In]`, `[Dolly Out]`, `[Static]`, `[Handheld]`.
+    /// Required. Must not be empty. At most 10000 characters. Inline directives: `[Pan Right]`, `[Pan Left]`, `[Tilt Up]`, `[Tilt Down]`, `[Zoom In]`, `[Zoom Out]`, `[Tracking Shot]`, `[Dolly In]`, `[Dolly Out]`, `[Static]`, `[Handheld]`.
     pub prompt: ::std::string::String,
     /// Optional starting frame for image-to-video.
     ///

@@ -11,7 +11,7 @@
 pub struct KlingAvatarStdRequest {
     /// Text prompt describing the desired output.
     ///
-    /// Required. Must not be empty.
+    /// Required. Must not be empty. At most 10000 characters.
     pub prompt: ::std::string::String,
     /// Avatar source image.
     ///

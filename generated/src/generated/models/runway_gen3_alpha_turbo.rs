@@ -11,7 +11,7 @@
 pub struct RunwayGen3AlphaTurboRequest {
     /// Text prompt describing the desired output.
     ///
-    /// Required. Must not be empty.
+    /// Required. Must not be empty. At most 10000 characters.
     pub prompt: ::std::string::String,
     /// Starting frame (image-to-video).
     ///

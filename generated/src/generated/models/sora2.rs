@@ -11,7 +11,7 @@
 pub struct Sora2Request {
     /// Text prompt describing the desired output.
     ///
-    /// Required. Must not be empty.
+    /// Required. Must not be empty. At most 10000 characters.
     pub prompt: ::std::string::String,
     /// Length in seconds.
     ///

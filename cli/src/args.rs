@@ -1,0 +1,96 @@
+//! The command line, as clap definitions. The interface is fixed: scripts
+//! call these commands, flags and exit codes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit statuses, shown at the end of `orux --help` and `orux validate --help`.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success (for validate: every body is valid)
+  1  validate: a body is invalid
+  2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)";
+
+/// Validate Orux AI video task requests and look up the models they name.
+#[derive(Debug, Parser)]
+#[command(name = "orux", version, after_help = EXIT_STATUS)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a request body (or JSON Lines of bodies) against the spec
+    Validate(ValidateArgs),
+    /// List the models: id, name, kind, durations, required fields
+    Models(ModelsArgs),
+    /// Show a model's parameter table
+    Explain(ModelArg),
+    /// Print the JSON Schema bundle, or one model's schema
+    Schema(SchemaArgs),
+    /// Print a minimal valid request body for a model
+    Example(ModelArg),
+}
+
+/// `orux validate`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_STATUS)]
+pub struct ValidateArgs {
+    /// The request body to read; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Output: one line per error and warning, or one JSON object
+    /// {"valid", "model", "errors", "warnings"} [default: human]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Read JSON Lines: one body per line, one JSON result per line with its
+    /// "line" number (the format is always json). Blank lines are skipped;
+    /// a summary goes to standard error
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Lines and tables for people; coloured on a terminal unless NO_COLOR is set
+    Human,
+    /// JSON for programs
+    Json,
+}
+
+/// `orux models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Output: a table, or a JSON array with one object per model
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "human")]
+    pub format: Format,
+}
+
+/// Commands that take one model id.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "An unknown MODEL is a usage error (exit status 2), with the nearest id suggested."
+)]
+pub struct ModelArg {
+    /// The model's wire id, as sent in "model" (see `orux models`)
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+}
+
+/// `orux schema`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "An unknown MODEL is a usage error (exit status 2), with the nearest id suggested."
+)]
+pub struct SchemaArgs {
+    /// Print only this model's schema (its wire id); without it, the bundle of all models
+    #[arg(value_name = "MODEL")]
+    pub model: Option<String>,
+}

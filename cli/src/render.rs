@@ -1,0 +1,90 @@
+//! How a validation outcome is printed: one JSON object, or lines for people.
+//!
+//! Human output carries ANSI styles unconditionally; the stream it is written
+//! to (`anstream`) strips them unless standard output is a terminal and
+//! `NO_COLOR` is unset, so there is one rendering, not two.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use orux_models::Diagnostic;
+use serde::Serialize;
+
+use crate::validate::Outcome;
+
+/// Field paths.
+pub const PATH: Style = Style::new().bold();
+/// The `warning:` mark.
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+/// `invalid`, and `error:` on standard error.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+/// `valid`.
+pub const VALID: Style = AnsiColor::Green.on_default().bold();
+/// Table headers.
+pub const HEADER: Style = Style::new().bold().underline();
+
+/// The JSON result object, in the documented key order.
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    valid: bool,
+    model: Option<&'static str>,
+    errors: &'a [Diagnostic],
+    warnings: &'a [Diagnostic],
+}
+
+/// Writes the outcome as one compact JSON object and a newline:
+/// `{"valid":…,"model":…,"errors":[{"code","path","message"}…],"warnings":[…]}`,
+/// with `"line":N` first when `line` is given (JSON Lines).
+pub fn write_json(out: &mut impl Write, outcome: &Outcome, line: Option<u64>) -> io::Result<()> {
+    let result = JsonResult {
+        line,
+        valid: outcome.is_valid(),
+        model: outcome.model,
+        errors: &outcome.errors,
+        warnings: &outcome.warnings,
+    };
+    serde_json::to_writer(&mut *out, &result)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one line per error (`/duration: duration must be 5 or 10 …`), one
+/// per warning (`warning: /prompt: …`), then a verdict line
+/// (`invalid sora2 request: 2 errors`).
+pub fn write_human(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
+    for error in &outcome.errors {
+        write_diagnostic(out, error)?;
+    }
+    for warning in &outcome.warnings {
+        write!(out, "{WARNING}warning:{WARNING:#} ")?;
+        write_diagnostic(out, warning)?;
+    }
+    let request = match outcome.model {
+        Some(model) => format!("{model} request"),
+        None => "request".to_owned(),
+    };
+    let warnings = match outcome.warnings.len() {
+        0 => String::new(),
+        1 => " (1 warning)".to_owned(),
+        n => format!(" ({n} warnings)"),
+    };
+    if outcome.is_valid() {
+        writeln!(out, "{VALID}valid{VALID:#} {request}{warnings}")
+    } else {
+        let count = outcome.errors.len();
+        let plural = if count == 1 { "" } else { "s" };
+        writeln!(
+            out,
+            "{ERROR}invalid{ERROR:#} {request}: {count} error{plural}{warnings}"
+        )
+    }
+}
+
+/// `<path>: <message>`; a whole-body problem (path `""`) is just the message.
+fn write_diagnostic(out: &mut impl Write, diagnostic: &Diagnostic) -> io::Result<()> {
+    if !diagnostic.path.is_empty() {
+        write!(out, "{PATH}{}{PATH:#}: ", diagnostic.path)?;
+    }
+    writeln!(out, "{}", diagnostic.message)
+}

@@ -1,0 +1,101 @@
+//! The response schemas: what `POST /api/v1/tasks` and
+//! `GET /api/v1/tasks/{task_id}` return, and the webhook event.
+//!
+//! Responses do not depend on the models, so nothing here reads the IR; the
+//! shapes follow `SPEC-DECISIONS.md` ("Responses and task lifecycle"). Their
+//! Rust twins are hand-written in `orux_models::responses`, and a test checks
+//! that both accept and reject the same documents. Responses are read
+//! liberally: unknown fields are allowed, and so is any status string.
+
+use serde_json::{Value, json};
+
+use super::{BASE_ID, DIALECT, RESPONSES_FILE, notice};
+
+/// The five states the docs name, lowercase. The Rust `TaskStatus` parses
+/// them case-insensitively.
+pub(super) const KNOWN_STATES: [&str; 5] = ["queued", "running", "success", "failed", "expired"];
+
+/// The docs' submit response.
+pub(super) fn submit_example() -> Value {
+    json!({ "task_id": "task_01HZX...", "status": "QUEUED", "submit_time": "2026-06-04T22:00:00" })
+}
+
+/// The docs' status response.
+pub(super) fn status_example() -> Value {
+    json!({ "task_id": "...", "status": "SUCCESS", "result_urls": ["https://..."], "duration_sec": 38 })
+}
+
+/// `responses.schema.json`: definitions only, referenced by the OpenAPI document.
+pub(super) fn schema() -> Value {
+    let task_id = json!({
+        "type": "string",
+        "description": "The task's id; use it with `GET /api/v1/tasks/{task_id}` and to match webhook events.",
+    });
+    let submit_time = json!({
+        "type": "string",
+        "description": "When the task was submitted: an ISO-8601 timestamp, without a zone in the docs (`2026-06-04T22:00:00`); a zone, when present, is accepted too.",
+        "examples": ["2026-06-04T22:00:00"],
+    });
+    json!({
+        "$schema": DIALECT,
+        "$id": format!("{BASE_ID}{RESPONSES_FILE}"),
+        "$comment": notice(),
+        "title": "Orux AI task responses",
+        "description": "What the task API returns and what its webhooks send. Clients ignore fields they do not know.",
+        "$defs": {
+            "TaskStatus": {
+                "title": "TaskStatus",
+                "description": "A task's state, compared case-insensitively (the docs write both `QUEUED` and `queued`): queued, then running, then success, failed or expired, the three terminal states. A client keeps a state it does not know rather than failing.",
+                "anyOf": [
+                    { "$ref": "#/$defs/KnownTaskStatus" },
+                    { "type": "string" },
+                ],
+                "examples": ["QUEUED", "running", "SUCCESS", "failed", "expired"],
+            },
+            "KnownTaskStatus": {
+                "title": "KnownTaskStatus",
+                "description": "The five states the docs name, in lowercase.",
+                "type": "string",
+                "enum": KNOWN_STATES,
+            },
+            "SubmitResponse": {
+                "title": "SubmitResponse",
+                "description": "What `POST /api/v1/tasks` returns at once: the new task's id, its status (queued) and when it was submitted.",
+                "type": "object",
+                "properties": {
+                    "task_id": task_id,
+                    "status": { "$ref": "#/$defs/TaskStatus" },
+                    "submit_time": submit_time,
+                },
+                "required": ["task_id", "status", "submit_time"],
+                "examples": [submit_example()],
+            },
+            "TaskStatusResponse": {
+                "title": "TaskStatusResponse",
+                "description": "What `GET /api/v1/tasks/{task_id}` returns: the task's status and, once it succeeded, its results.",
+                "type": "object",
+                "properties": {
+                    "task_id": task_id,
+                    "status": { "$ref": "#/$defs/TaskStatus" },
+                    "submit_time": submit_time,
+                    "result_urls": {
+                        "type": "array",
+                        "items": { "type": "string" },
+                        "description": "Where the finished video can be downloaded.",
+                    },
+                    "duration_sec": {
+                        "type": "number",
+                        "description": "A duration in seconds reported with the result; the docs do not define it further (their example shows 38 for an 8-second Veo clip).",
+                    },
+                },
+                "required": ["task_id", "status"],
+                "examples": [status_example()],
+            },
+            "WebhookEvent": {
+                "title": "WebhookEvent",
+                "description": "The body of the signed POST sent to `webhook_url` when a task reaches a terminal state. The docs do not give its fields; it is read as the task status object. It is signed with the Standard Webhooks scheme: headers `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`.",
+                "$ref": "#/$defs/TaskStatusResponse",
+            },
+        },
+    })
+}

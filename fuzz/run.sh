@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs one fuzz target for a bounded time:
+#
+#   fuzz/run.sh TARGET SECONDS [LIBFUZZER_ARGS...]
+#
+# TARGET is validate_request, cli_jsonl or spec_loader. Works from a fresh
+# clone: it needs the nightly toolchain (rustup) and python3, and installs
+# cargo-fuzz (pinned) when it is missing. The seed corpus is rebuilt from the
+# test corpora on every run (fuzz/seeds/TARGET); what libFuzzer finds is kept
+# in fuzz/corpus/TARGET across runs; a crash, hang (a unit over 10 s) or
+# out-of-memory input is written to fuzz/artifacts/TARGET/ and fails the run.
+set -euo pipefail
+
+CARGO_FUZZ_VERSION=0.13.2
+
+if [[ $# -lt 2 ]]; then
+    echo "usage: $0 TARGET SECONDS [LIBFUZZER_ARGS...]" >&2
+    echo "targets: validate_request cli_jsonl spec_loader" >&2
+    exit 2
+fi
+target=$1
+seconds=$2
+shift 2
+case "$target" in
+    validate_request | cli_jsonl | spec_loader) ;;
+    *)
+        echo "unknown fuzz target '$target' (validate_request, cli_jsonl, spec_loader)" >&2
+        exit 2
+        ;;
+esac
+if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
+    echo "SECONDS must be a positive whole number, got '$seconds'" >&2
+    exit 2
+fi
+
+cd "$(dirname "$0")"
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "cargo-fuzz needs the nightly toolchain: rustup toolchain install nightly" >&2
+    exit 1
+fi
+if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+    echo "==> installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+
+rm -rf "seeds/$target"
+python3 seeds.py "$target" "seeds/$target"
+mkdir -p "corpus/$target" "artifacts/$target"
+
+# -timeout: a unit slower than 10 s is a hang; -rss_limit_mb: the validator's
+# own limits keep far below this; -print_final_stats: executions and coverage
+# for the record.
+exec cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    -max_total_time="$seconds" \
+    -timeout=10 \
+    -rss_limit_mb=2048 \
+    -print_final_stats=1 \
+    "$@"

@@ -1,0 +1,148 @@
+// The request corpus under ajv in draft 2020-12 mode, as a JavaScript user of
+// the bundle would validate: every body, decoded as UTF-8 (fatal) and read
+// with JSON.parse, must get the corpus's verdict and error paths, except the
+// cases ../schema-gaps.json lists for `typescript` (which must really differ).
+//
+// Error paths as in tests/tests/json_schema.rs: an error's instancePath, or the
+// property itself for `required` and `additionalProperties`; from the branch
+// the discriminator names, else from the root without its `oneOf` error;
+// compared as sets.
+//
+// Usage: node validate-corpus.mjs REPO_ROOT. Prints one line per failure and a
+// closing "typescript: N passed, M failed" line; exits 1 on any failure.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const HARNESS = "typescript";
+const root = process.argv[2];
+if (!root) {
+  console.error("usage: node validate-corpus.mjs REPO_ROOT");
+  process.exit(2);
+}
+const readJson = (...parts) => JSON.parse(readFileSync(join(root, ...parts), "utf8"));
+
+let passed = 0;
+const failures = [];
+function check(name, ok, detail) {
+  if (ok) {
+    passed += 1;
+  } else {
+    failures.push(name);
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+}
+
+const escape = (key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
+// `discriminator` is an OpenAPI keyword. Ajv's own support for it refuses an
+// explicit `mapping`, so it is declared as an annotation: the dispatch it
+// describes is done below, as OpenAPI tools do.
+const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
+ajv.addKeyword({ keyword: "discriminator", schemaType: "object" });
+
+const document = readJson("generated", "schema", "orux-models.schema.json");
+ajv.addSchema(document);
+const rootValidator = ajv.getSchema(document.$id);
+// With allErrors, ajv lists the errors of every `oneOf` branch beside the
+// `oneOf` error itself, so "the root without its oneOf" is compiled as a
+// schema of its own: the root's other keywords and its definitions.
+const { oneOf: _branches, discriminator: _mapping, $id: _id, ...envelope } = document;
+const envelopeValidator = ajv.compile(envelope);
+const branches = new Map(
+  Object.entries(document.discriminator.mapping).map(([model, target]) => [
+    model,
+    ajv.getSchema(document.$id + target),
+  ]),
+);
+
+function pointers(errors) {
+  const out = new Set();
+  for (const error of errors) {
+    if (error.keyword === "required") {
+      out.add(`${error.instancePath}/${escape(error.params.missingProperty)}`);
+    } else if (error.keyword === "additionalProperties") {
+      out.add(`${error.instancePath}/${escape(error.params.additionalProperty)}`);
+    } else {
+      out.add(error.instancePath);
+    }
+  }
+  return out;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+function outcome(bytes) {
+  let instance;
+  try {
+    instance = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return { valid: false, paths: new Set([""]) };
+  }
+  const valid = rootValidator(instance);
+  const isObject = instance !== null && typeof instance === "object" && !Array.isArray(instance);
+  const branch = isObject && typeof instance.model === "string" ? branches.get(instance.model) : undefined;
+  if (branch) {
+    branch(instance);
+    return { valid, paths: pointers(branch.errors ?? []) };
+  }
+  envelopeValidator(instance);
+  return { valid, paths: pointers(envelopeValidator.errors ?? []) };
+}
+
+function loadCorpus() {
+  const dir = join(root, "tests", "corpus", "requests");
+  const encoder = new TextEncoder();
+  const cases = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort()) {
+    for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line);
+      if ("body" in item) item.bytes = encoder.encode(JSON.stringify(item.body));
+      else if ("raw" in item) item.bytes = encoder.encode(item.raw);
+      else item.bytes = Buffer.from(item.raw_base64, "base64");
+      cases.push(item);
+    }
+  }
+  return cases;
+}
+
+const cases = loadCorpus();
+const names = new Set(cases.map((c) => c.name));
+const excused = new Map();
+for (const gap of readJson("tests", "cross-language", "schema-gaps.json").gaps) {
+  if (!gap.harnesses.includes(HARNESS)) continue;
+  for (const name of gap.cases) {
+    if (!names.has(name)) throw new Error(`schema-gaps.json: ${gap.rule}: no corpus case ${name}`);
+    excused.set(name, gap.rule);
+  }
+}
+
+const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+for (const item of cases) {
+  const { valid, paths } = outcome(item.bytes);
+  const agrees = valid === item.valid && sameSet(paths, new Set(item.errors));
+  const rule = excused.get(item.name);
+  if (rule === undefined) {
+    check(
+      item.name,
+      agrees,
+      `expected valid=${item.valid} ${JSON.stringify([...new Set(item.errors)].sort())}, ` +
+        `schema valid=${valid} ${JSON.stringify([...paths].sort())}`,
+    );
+  } else {
+    check(item.name, !agrees, `excused by "${rule}" but the schema agrees; drop it from schema-gaps.json`);
+  }
+}
+
+// The standalone model schemas compile and accept their own examples.
+for (const file of readdirSync(join(root, "generated", "schema", "models")).sort()) {
+  const schema = readJson("generated", "schema", "models", file);
+  const standalone = new Ajv2020({ allowUnionTypes: true });
+  const validate = standalone.compile(schema);
+  const bad = (schema.examples ?? []).filter((example) => !validate(example));
+  check(`models/${file}`, schema.examples?.length > 0 && bad.length === 0, `${bad.length} example(s) rejected`);
+}
+
+console.log(`typescript: ${excused.size} corpus cases excused by schema-gaps.json`);
+console.log(`typescript: ${passed} passed, ${failures.length} failed`);
+process.exit(failures.length === 0 ? 0 : 1);
