@@ -7,7 +7,7 @@ Usage: seeds.py TARGET DIR
   exactly as the corpus test sends it (`body` compact, `raw` as UTF-8,
   `raw_base64` decoded).
 - cli_jsonl: the same bodies, one seed per body, plus one seed per corpus file
-  holding all its bodies as JSON Lines.
+  holding all its bodies as JSON Lines, each after the target's control byte.
 - spec_loader: models.yaml and every tests/broken-specs/*.yaml.
 
 Only the standard library is used, so a fresh clone needs nothing installed.
@@ -44,10 +44,16 @@ def seeds(target):
         for path in corpus:
             yield from bodies(path)
     elif target == "cli_jsonl":
+        # The target reads a control byte first: 0x07 is an 8-byte read
+        # buffer with the default limits, 0x47 the same with a 64-byte body
+        # limit (see fuzz_targets/cli_jsonl.rs).
         for path in corpus:
             all_bodies = list(bodies(path))
-            yield from all_bodies
-            yield b"\n".join(all_bodies) + b"\n"
+            for body in all_bodies:
+                yield b"\x07" + body
+            lines = b"\n".join(all_bodies) + b"\n"
+            yield b"\x07" + lines
+            yield b"\x47" + lines
     elif target == "spec_loader":
         yield (ROOT / "models.yaml").read_bytes()
         for path in sorted((ROOT / "tests/broken-specs").glob("*.yaml")):

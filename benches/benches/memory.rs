@@ -4,6 +4,8 @@
 //!
 //! The image body's data URI is 102,734 bytes; a validator that keeps the
 //! image in its typed result must copy it once, and should not copy it twice.
+//! Each closure returns only the verdict, so the result is dropped inside the
+//! measurement: "held after the call" is what the validator itself keeps.
 
 use orux_benches::alloc::{Counting, Usage, measure};
 use orux_benches::{floor, mix, schema};
@@ -40,10 +42,16 @@ fn main() {
 
     let image = mix::image_body(3);
     let uri_len = image_uri_len(&image);
-    println!("\n## Heap per request: 100 KB image body ({} bytes, data URI {uri_len} bytes)\n", image.len());
-    println!("| validator | peak heap | peak / data URI | allocations | kept in result |");
+    println!(
+        "\n## Heap per request: 100 KB image body ({} bytes, data URI {uri_len} bytes)\n",
+        image.len()
+    );
+    println!("| validator | peak heap | peak / data URI | allocations | held after the call |");
     println!("|---|---:|---:|---:|---:|");
     for (name, run) in &runs {
+        // Once first, so that lazily built caches (compiled regexes) are
+        // not counted as the cost of a request.
+        run(&image);
         let (valid, usage) = measure(|| run(&image));
         assert!(valid, "{name} rejects the image body");
         println!(
@@ -61,7 +69,9 @@ fn main() {
         "\n## Heap per request: valid mix (512 bodies, {:.0} bytes on average)\n",
         bytes as f64 / valid.len() as f64
     );
-    println!("| validator | allocations per request | bytes allocated per request | largest peak |");
+    println!(
+        "| validator | allocations per request | bytes allocated per request | largest peak |"
+    );
     println!("|---|---:|---:|---:|");
     for (name, run) in &runs {
         let mut total = Usage::default();

@@ -10,8 +10,8 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 use orux_benches::summary::{Estimates, duration};
 use orux_benches::{floor, mix, schema};
-use orux_spec_tests::corpus;
 use orux_models::TaskRequest;
+use orux_spec_tests::corpus;
 
 /// One set of bodies, validated as a whole per iteration.
 struct Input {
@@ -142,15 +142,100 @@ fn main() {
         }
         group.finish();
     }
+    bench_image_parts(&mut criterion);
     criterion.final_summary();
     print_summary(&estimates, &inputs);
+    print_image_parts(&estimates);
+}
+
+/// The pieces of the 100 KB image case, each timed alone, to show where the
+/// time goes on both sides.
+const IMAGE_PARTS: [(&str, &str); 6] = [
+    (
+        "orux_scan",
+        "orux: scan the body (JSON grammar, UTF-8, borrowed strings)",
+    ),
+    ("orux_check_base64", "orux: check_base64 on the payload"),
+    (
+        "copy_uri",
+        "copy the data URI into a String (what the typed request keeps)",
+    ),
+    (
+        "serde_value",
+        "serde_json::from_slice::<Value> (the peer's first step)",
+    ),
+    (
+        "jsonschema_pattern",
+        "jsonschema: the bundle's DataUri pattern alone",
+    ),
+    (
+        "jsonschema_pattern_no_lookahead",
+        "jsonschema: the same pattern without its trailing (?![\\s\\S])",
+    ),
+];
+
+fn bench_image_parts(criterion: &mut Criterion) {
+    use orux_models::runtime::data_uri::{DATA_URI_PATTERN, check_base64};
+    use orux_models::runtime::json;
+    use serde_json::{Value, json};
+
+    let body = mix::image_body(3);
+    let value: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let uri = value["image"].as_str().unwrap_or_default().to_owned();
+    let payload = uri.split_once(',').map_or("", |(_, p)| p).to_owned();
+    let string = Value::from(uri.as_str());
+    let pattern = |pattern: &str| {
+        jsonschema::draft202012::new(&json!({"type": "string", "pattern": pattern}))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let with_lookahead = pattern(DATA_URI_PATTERN);
+    let plain_end = DATA_URI_PATTERN.replace(r"$(?![\s\S])", "$");
+    let without_lookahead = pattern(&plain_end);
+    assert!(with_lookahead.is_valid(&string) && without_lookahead.is_valid(&string));
+    let limits = json::Limits::default();
+
+    let mut group = criterion.benchmark_group("image_parts");
+    group.throughput(Throughput::BytesDecimal(body.len() as u64));
+    group.bench_function("orux_scan", |b| {
+        b.iter(|| json::parse_body(black_box(&body), &limits).is_ok())
+    });
+    group.bench_function("orux_check_base64", |b| {
+        b.iter(|| check_base64(black_box(payload.as_bytes())).is_ok())
+    });
+    group.bench_function("copy_uri", |b| {
+        b.iter(|| black_box(uri.as_str()).to_owned())
+    });
+    group.bench_function("serde_value", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(&body)).is_ok())
+    });
+    group.bench_function("jsonschema_pattern", |b| {
+        b.iter(|| with_lookahead.is_valid(black_box(&string)))
+    });
+    group.bench_function("jsonschema_pattern_no_lookahead", |b| {
+        b.iter(|| without_lookahead.is_valid(black_box(&string)))
+    });
+    group.finish();
+}
+
+fn print_image_parts(estimates: &Estimates) {
+    let body_len = mix::image_body(3).len() as f64;
+    println!("\n## Where the time goes: 100 KB image ({body_len} bytes)\n");
+    println!("| part | time | MB/s of body |");
+    println!("|---|---:|---:|");
+    for (function, what) in IMAGE_PARTS {
+        if let Some(ns) = estimates.median_ns("image_parts", function) {
+            println!("| {what} | {} | {:.0} |", duration(ns), body_len / ns * 1e3);
+        }
+    }
 }
 
 /// Verdicts must agree, or the comparison is not like for like; and the
 /// invalid mix shows how precise each side's error paths are.
 fn print_agreement(inputs: &[Input], validator: &jsonschema::Validator) {
     println!("\n## Verdicts and error paths (not timed)\n");
-    println!("| input | bodies | orux valid | jsonschema valid | verdicts differ | orux errors | jsonschema errors | jsonschema errors at \"\" |");
+    println!(
+        "| input | bodies | orux valid | jsonschema valid | verdicts differ | orux errors | jsonschema errors | jsonschema errors at \"\" |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for input in inputs {
         let (mut ours_valid, mut theirs_valid, mut differ) = (0, 0, 0);
@@ -178,12 +263,7 @@ fn print_summary(estimates: &Estimates, inputs: &[Input]) {
     for input in inputs {
         let n = input.bodies.len() as f64;
         let bytes = input.bytes();
-        println!(
-            "### {}: {} ({} bytes)\n",
-            input.name,
-            input.what,
-            bytes
-        );
+        println!("### {}: {} ({} bytes)\n", input.name, input.what, bytes);
         println!("| validator | per request | MB/s | time vs orux |");
         println!("|---|---:|---:|---:|");
         let ours = estimates.median_ns(input.name, ORUX);

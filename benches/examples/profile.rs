@@ -11,12 +11,19 @@
 //! every run whatever else the machine is doing. Inputs: `valid`, `invalid`,
 //! `image_100kb`, `realistic`; validators: `orux`, `serde_typed`,
 //! `serde_plain`, `jsonschema_is_valid`, `jsonschema_iter_errors`.
+//!
+//! The generator: `profile generator:MODELS STAGE ROUNDS`, with a synthetic
+//! spec of MODELS models (loaded in slices of 1,000 past that) and STAGE one
+//! of `load`, `emit_rust`, `emit_all`, `generate`.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
 use orux_benches::{floor, mix, schema};
 use orux_models::TaskRequest;
+
+/// A validator under test: body → verdict.
+type Check = Box<dyn Fn(&[u8]) -> bool>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +35,9 @@ fn main() -> ExitCode {
         eprintln!("ROUNDS must be a number");
         return ExitCode::from(2);
     };
+    if let Some(models) = input.strip_prefix("generator:") {
+        return generator(models, validator, rounds);
+    }
     let bodies = match input.as_str() {
         "valid" => mix::valid_bodies(512, 1),
         "invalid" => mix::invalid_bodies(512, 2),
@@ -44,7 +54,7 @@ fn main() -> ExitCode {
             .and_then(|b| b.map_err(|_| "unreadable bundle"));
         bundle.and_then(|b| schema::compile(&b).map_err(|_| "bundle does not compile"))
     };
-    let check: Box<dyn Fn(&[u8]) -> bool> = match validator.as_str() {
+    let check: Check = match validator.as_str() {
         "orux" => Box::new(|b| TaskRequest::from_json(b).is_ok()),
         "serde_typed" => Box::new(|b| floor::typed(b).is_ok()),
         "serde_plain" => Box::new(|b| floor::plain(b).is_ok()),
@@ -81,4 +91,42 @@ fn run(bodies: &[Vec<u8>], rounds: usize, check: &dyn Fn(&[u8]) -> bool) -> usiz
         }
     }
     valid
+}
+
+fn generator(models: &str, stage: &str, rounds: usize) -> ExitCode {
+    use orux_benches::synthetic_spec;
+    let loaded = models
+        .parse::<usize>()
+        .map_err(|e| e.to_string())
+        .and_then(|models| synthetic_spec::slices(&synthetic_spec::real()?, models))
+        .and_then(|slices| Ok((synthetic_spec::load_slices(&slices)?, slices)));
+    let (ir, slices) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let work: Box<dyn Fn() -> bool> = match stage {
+        "load" => Box::new(|| synthetic_spec::load_slices(&slices).is_ok()),
+        "emit_rust" => Box::new(|| orux_codegen::emit::rust_files(&ir).is_ok()),
+        "emit_all" => Box::new(|| orux_codegen::emit::all_files(&ir).is_ok()),
+        "generate" => Box::new(|| {
+            synthetic_spec::load_slices(&slices)
+                .is_ok_and(|ir| orux_codegen::emit::all_files(&ir).is_ok())
+        }),
+        other => {
+            eprintln!("unknown stage {other}");
+            return ExitCode::from(2);
+        }
+    };
+    let ok = run_stage(rounds, &*work);
+    eprintln!("generator:{models}/{stage}: {rounds} rounds, {ok} ok");
+    ExitCode::SUCCESS
+}
+
+/// The measured loop of a generator stage; matched by `--toggle-collect='*profile::run*'`.
+#[inline(never)]
+fn run_stage(rounds: usize, work: &dyn Fn() -> bool) -> usize {
+    (0..rounds).filter(|_| black_box(work())).count()
 }

@@ -12,14 +12,83 @@ use crate::rng::Rng;
 
 /// Words for prompts: what users write, at the lengths they write it.
 const WORDS: &[&str] = &[
-    "a", "the", "slow", "drone", "shot", "over", "Tokyo", "at", "sunset", "cinematic", "lighting",
-    "golden", "hour", "close-up", "of", "an", "old", "fisherman", "mending", "nets", "rain",
-    "neon", "reflections", "on", "wet", "asphalt", "35mm", "film", "grain", "shallow", "depth",
-    "field", "camera", "slowly", "pushes", "in", "towards", "paper", "boat", "drifting", "down",
-    "stream", "misty", "forest", "morning", "light", "through", "pines", "aerial", "view",
-    "coastline", "waves", "crashing", "against", "cliffs", "portrait", "woman", "smiling",
-    "wind", "in", "her", "hair", "4k", "photorealistic", "soft", "focus", "tracking", "cyclist",
-    "city", "street", "night", "snow", "falling", "quietly", "warm", "window", "glow",
+    "a",
+    "the",
+    "slow",
+    "drone",
+    "shot",
+    "over",
+    "Tokyo",
+    "at",
+    "sunset",
+    "cinematic",
+    "lighting",
+    "golden",
+    "hour",
+    "close-up",
+    "of",
+    "an",
+    "old",
+    "fisherman",
+    "mending",
+    "nets",
+    "rain",
+    "neon",
+    "reflections",
+    "on",
+    "wet",
+    "asphalt",
+    "35mm",
+    "film",
+    "grain",
+    "shallow",
+    "depth",
+    "field",
+    "camera",
+    "slowly",
+    "pushes",
+    "in",
+    "towards",
+    "paper",
+    "boat",
+    "drifting",
+    "down",
+    "stream",
+    "misty",
+    "forest",
+    "morning",
+    "light",
+    "through",
+    "pines",
+    "aerial",
+    "view",
+    "coastline",
+    "waves",
+    "crashing",
+    "against",
+    "cliffs",
+    "portrait",
+    "woman",
+    "smiling",
+    "wind",
+    "in",
+    "her",
+    "hair",
+    "4k",
+    "photorealistic",
+    "soft",
+    "focus",
+    "tracking",
+    "cyclist",
+    "city",
+    "street",
+    "night",
+    "snow",
+    "falling",
+    "quietly",
+    "warm",
+    "window",
+    "glow",
 ];
 
 /// Values a user might try for an enum that are in no set.
@@ -103,7 +172,7 @@ pub fn realistic_mix(n: usize, seed: u64) -> Vec<Vec<u8>> {
 
 fn pick_model(rng: &mut Rng) -> &'static ModelInfo {
     let models: &'static [&'static ModelInfo] = &MODELS;
-    *rng.pick(models)
+    rng.choose(models)
 }
 
 fn wire_json(value: WireValue) -> Value {
@@ -166,7 +235,7 @@ fn mutate(rng: &mut Rng, model: &ModelInfo, object: &mut Map<String, Value>) -> 
         0 => {
             let value = match field.allowed.first() {
                 Some(WireValue::Int(_)) => WireValue::Int(*rng.pick(OUT_OF_SET_INTS)),
-                Some(_) => WireValue::Str(*rng.pick(OUT_OF_SET_STRINGS)),
+                Some(_) => WireValue::Str(rng.choose(OUT_OF_SET_STRINGS)),
                 None => return false,
             };
             if field.allowed.contains(&value) {
@@ -241,7 +310,7 @@ fn words(rng: &mut Rng, count: usize) -> String {
         if i > 0 {
             text.push(' ');
         }
-        text.push_str(*rng.pick(WORDS));
+        text.push_str(rng.choose(WORDS));
     }
     text
 }

@@ -20,7 +20,11 @@ pub fn photo_like(width: u32, height: u32, seed: u64) -> Vec<u8> {
         raw.push(0); // filter type None
         for x in 0..width {
             let noise = rng.next_u64();
-            let base = [x * 255 / width.max(1), y * 255 / height.max(1), (x + y) % 256];
+            let base = [
+                x * 255 / width.max(1),
+                y * 255 / height.max(1),
+                (x + y) % 256,
+            ];
             for (channel, base) in base.into_iter().enumerate() {
                 let jitter = (noise >> (channel * 8)) as u8 % 64;
                 raw.push((base as u8).wrapping_add(jitter));

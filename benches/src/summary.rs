@@ -38,7 +38,11 @@ impl Estimates {
         }
         std::env::current_exe()
             .ok()
-            .and_then(|exe| exe.ancestors().nth(3).map(|target| target.join("criterion")))
+            .and_then(|exe| {
+                exe.ancestors()
+                    .nth(3)
+                    .map(|target| target.join("criterion"))
+            })
             .unwrap_or_else(|| crate::repo_root().join("target/criterion"))
     }
 

@@ -3,8 +3,8 @@
 //! with a 100 KB data URI, and the generators are deterministic.
 
 use orux_benches::{mix, synthetic_spec};
-use orux_spec_tests::corpus;
 use orux_models::TaskRequest;
+use orux_spec_tests::corpus;
 
 #[test]
 fn the_valid_mix_is_valid_and_covers_every_model() {
@@ -13,7 +13,11 @@ fn the_valid_mix_is_valid_and_covers_every_model() {
     for body in &bodies {
         match TaskRequest::from_json(body) {
             Ok(valid) => {
-                assert!(valid.warnings.is_empty(), "{}", String::from_utf8_lossy(body));
+                assert!(
+                    valid.warnings.is_empty(),
+                    "{}",
+                    String::from_utf8_lossy(body)
+                );
                 models.insert(valid.request.model());
             }
             Err(errors) => panic!("{}: {:?}", String::from_utf8_lossy(body), errors.errors),
@@ -46,7 +50,11 @@ fn every_body_of_the_invalid_mix_fails_with_field_paths() {
 #[test]
 fn the_image_body_is_a_valid_veo_request_of_about_100_kb() {
     let body = mix::image_body(3);
-    assert!((100_000..110_000).contains(&body.len()), "{} bytes", body.len());
+    assert!(
+        (100_000..110_000).contains(&body.len()),
+        "{} bytes",
+        body.len()
+    );
     let valid = TaskRequest::from_json(&body).expect("valid");
     assert_eq!(valid.request.model(), orux_models::Model::Veo31Quality);
 }

@@ -91,10 +91,11 @@ pub struct SyntaxError {
 /// hostile multi-megabyte file is refused before it is parsed.
 pub const MAX_SPEC_BYTES: usize = 1024 * 1024;
 
-/// Deepest nesting of mappings and sequences accepted. The format needs 5
-/// (`models` → model → `params` → parameter → a flow list). Deserializing
-/// one level costs tens of kilobytes of stack in a debug build, so the cap
-/// keeps a hostile spec well inside a 2 MiB thread stack (64 levels did not).
+/// Deepest nesting of mappings and sequences accepted. The format needs 6
+/// (the top level → `models` → a model → `examples` → an example → its
+/// `body`). Deserializing one level costs tens of kilobytes of stack in a
+/// debug build, so the cap keeps a hostile spec well inside a 2 MiB thread
+/// stack (serde-saphyr's default of 64 levels did not).
 pub const MAX_DEPTH: usize = 16;
 
 /// Most alias uses (`*name`) accepted.
@@ -157,7 +158,7 @@ fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
     let too_deep = || {
         format!(
             "YAML nesting deeper than the limit of {MAX_DEPTH} levels (MAX_DEPTH); \
-             the spec format needs at most 5"
+             the spec format needs 6"
         )
     };
     let aliases = || {

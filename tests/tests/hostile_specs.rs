@@ -205,7 +205,7 @@ fn an_alias_bomb_is_refused() {
         let previous = format!("*a{}", level - 1);
         text.push_str(&format!(
             "a{level}: &a{level} [{}]\n",
-            vec![previous.as_str(); 10].join(", ")
+            [previous.as_str(); 10].join(", ")
         ));
     }
     let message = one_error(&text);

@@ -39,9 +39,8 @@ fn check_valid(body: &Body) -> Result<(), String> {
 fn check_invalid(case: &Invalid) -> Result<(), String> {
     let text = case.body.to_json();
     let shown = || {
-        let mut shown = text.clone();
-        if shown.len() > 300 {
-            shown.truncate(shown.floor_char_boundary(300));
+        let mut shown: String = text.chars().take(300).collect();
+        if shown.len() < text.len() {
             shown.push('…');
         }
         shown

@@ -16,7 +16,8 @@ fn main() -> ExitCode {
     let cases = orux_spec_tests::corpus::load();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    match orux_benches::lines::write(&mut out, &cases, count).and_then(|w| out.flush().map(|()| w)) {
+    match orux_benches::lines::write(&mut out, &cases, count).and_then(|w| out.flush().map(|()| w))
+    {
         Ok(written) => {
             eprintln!(
                 "{} lines, {} bytes, {} valid",

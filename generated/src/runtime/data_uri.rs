@@ -193,7 +193,9 @@ fn decode(b: u8) -> u8 {
 /// Whether `b` is in the standard alphabet `A-Za-z0-9+/` (so not `=`).
 fn is_alphabet(b: u8) -> bool {
     // `/` (0x2F) sits just before `0`, so `/0-9` is one range of 11.
-    (b.wrapping_sub(b'A') < 26) | (b.wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'/') < 11)
+    (b.wrapping_sub(b'A') < 26)
+        | (b.wrapping_sub(b'a') < 26)
+        | (b.wrapping_sub(b'/') < 11)
         | (b == b'+')
 }
 
@@ -201,8 +203,8 @@ fn is_alphabet(b: u8) -> bool {
 ///
 /// The hot path for 100 KB payloads: range tests with no table and no branch
 /// inside each 32-byte block, which the compiler turns into SIMD compares
-/// (about 17 GB/s against 2.5 GB/s for a [`DECODE`] lookup per byte, on the
-/// 2-core CI machine: some 6 µs per image instead of 40, see BENCHMARKS.md).
+/// (about 15 GB/s against 2.5 GB/s for a [`DECODE`] lookup per byte, on the
+/// 2-core CI machine: some 7 µs per 100 KB image instead of 40; BENCHMARKS.md).
 /// Only a payload that fails it is looked at byte by byte, by [`flags`].
 fn is_alphabet_only(bytes: &[u8]) -> bool {
     let (blocks, tail) = bytes.as_chunks::<32>();

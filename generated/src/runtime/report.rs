@@ -179,6 +179,10 @@ pub fn pointer(parent: &str, key: &str) -> String {
     let mut path = String::with_capacity(parent.len() + key.len() + 1);
     path.push_str(parent);
     path.push('/');
+    if !key.contains(['~', '/']) {
+        path.push_str(key);
+        return path;
+    }
     for c in key.chars() {
         match c {
             '~' => path.push_str("~0"),

@@ -31,11 +31,21 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         let Some(norm) = normalize(candidate) else {
             continue;
         };
-        let distance = levenshtein(&wanted, &norm, &mut row);
         let longer = wanted.len().max(norm.len());
-        let close = distance <= (longer / 3).max(2) && distance < longer;
+        let threshold = (longer / 3).max(2);
         let prefix = norm.starts_with(&wanted) || wanted.starts_with(&norm);
         let same_family = wanted_family.is_some() && wanted_family == leading_word(candidate);
+        // The distance is at least the length difference. When that alone
+        // rules out `close`, only a prefix or a family makes the candidate
+        // plausible, and a prefix's distance is exactly that difference: the
+        // table is needed only for a family.
+        let length_gap = wanted.len().abs_diff(norm.len());
+        let distance = if length_gap > threshold && !same_family {
+            length_gap
+        } else {
+            levenshtein(&wanted, &norm, &mut row)
+        };
+        let close = distance <= threshold && distance < longer;
         if (close || prefix || same_family) && best.is_none_or(|(least, _)| distance < least) {
             best = Some((distance, candidate));
         }
@@ -49,23 +59,27 @@ fn normalize(s: &str) -> Option<Vec<char>> {
     if s.chars().nth(MAX_CHARS).is_some() {
         return None;
     }
-    let normalized: Vec<char> = s
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect();
+    let kept = s.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' '));
+    // Ids and field names are ASCII, and lowercasing ASCII needs no Unicode
+    // tables (they were most of the cost of an unknown-field error).
+    let normalized: Vec<char> = if s.is_ascii() {
+        kept.map(|c| c.to_ascii_lowercase()).collect()
+    } else {
+        kept.flat_map(char::to_lowercase).collect()
+    };
     (!normalized.is_empty()).then_some(normalized)
 }
 
 /// The leading run of letters of `s`, lowercased, when it is at least 3
 /// letters long (`kling-v21` → `kling`, `veo3` → `veo`, `Pan Right` → `pan`).
 fn leading_word(s: &str) -> Option<String> {
-    let word: String = s
-        .chars()
-        .take(MAX_CHARS)
-        .take_while(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let letters = s.chars().take(MAX_CHARS).take_while(|c| c.is_alphabetic());
+    // As in `normalize`: ASCII needs no Unicode lowercasing tables.
+    let word: String = if s.is_ascii() {
+        letters.map(|c| c.to_ascii_lowercase()).collect()
+    } else {
+        letters.flat_map(char::to_lowercase).collect()
+    };
     (word.chars().count() >= 3).then_some(word)
 }
 

@@ -2,7 +2,7 @@
 //! the shared definitions the requests refer to (value sets, https URL, image
 //! data URI, image input, constrained strings such as the prompt).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
@@ -30,6 +30,11 @@ const DATA_URI_PREFIX_PATTERN: &str = "^data:";
 /// Every definition, in bundle order, plus what is needed to look them up.
 pub(super) struct Definitions {
     entries: Vec<(String, Value)>,
+    /// The position of each name in `entries` (the first, should one repeat),
+    /// so that looking up a model's request or a reference stays logarithmic:
+    /// with a scan, the standalone schemas cost quadratic time in the number
+    /// of models (4 s of 12 for 10,000 models, BENCHMARKS.md).
+    index: BTreeMap<String, usize>,
 }
 
 impl Definitions {
@@ -70,33 +75,37 @@ impl Definitions {
                 }),
             ));
         }
-        Definitions { entries }
+        let mut index = BTreeMap::new();
+        for (at, (name, _)) in entries.iter().enumerate() {
+            index.entry(name.clone()).or_insert(at);
+        }
+        Definitions { entries, index }
     }
 
     /// The definition named `name`.
     pub(super) fn get(&self, name: &str) -> Option<&Value> {
-        self.entries
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value)
+        let at = *self.index.get(name)?;
+        self.entries.get(at).map(|(_, value)| value)
     }
 
     /// The definitions `value` refers to, directly or through other definitions,
     /// in bundle order (unused ones are left out).
     pub(super) fn reachable(&self, value: &Value) -> Map<String, Value> {
+        // Positions, so that iterating the set gives bundle order.
         let mut found = BTreeSet::new();
         let mut pending = Vec::new();
         refs(value, &mut pending);
         while let Some(name) = pending.pop() {
-            if found.insert(name.clone())
-                && let Some(def) = self.get(&name)
+            if let Some(&at) = self.index.get(&name)
+                && found.insert(at)
+                && let Some((_, def)) = self.entries.get(at)
             {
                 refs(def, &mut pending);
             }
         }
-        self.entries
-            .iter()
-            .filter(|(name, _)| found.contains(name))
+        found
+            .into_iter()
+            .filter_map(|at| self.entries.get(at))
             .map(|(name, def)| (name.clone(), def.clone()))
             .collect()
     }
