@@ -4,7 +4,8 @@
 #   fuzz/run.sh TARGET SECONDS [LIBFUZZER_ARGS...]
 #
 # TARGET is validate_request, cli_jsonl or spec_loader. Works from a fresh
-# clone: it needs the nightly toolchain (rustup) and python3, and installs
+# clone: it uses the nightly toolchain when rustup has one (stable otherwise, see
+# below) and python3, and installs
 # cargo-fuzz (pinned) when it is missing. The seed corpus is rebuilt from the
 # test corpora on every run (fuzz/seeds/TARGET); what libFuzzer finds is kept
 # in fuzz/corpus/TARGET across runs; a crash, hang (a unit over 10 s) or
@@ -35,9 +36,16 @@ fi
 
 cd "$(dirname "$0")"
 
-if ! cargo +nightly --version >/dev/null 2>&1; then
-    echo "cargo-fuzz needs the nightly toolchain: rustup toolchain install nightly" >&2
-    exit 1
+# libFuzzer's instrumentation needs -Z flags (-Zsanitizer=address). A nightly
+# toolchain takes them; without one (CI machines carry only stable, and no
+# other toolchain can be fetched there) the stable toolchain, which ships the
+# ASan runtime too, is told to accept them with RUSTC_BOOTSTRAP=1.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    toolchain=(+nightly)
+else
+    echo "==> no nightly toolchain: building with stable and RUSTC_BOOTSTRAP=1"
+    export RUSTC_BOOTSTRAP=1
+    toolchain=()
 fi
 if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
     echo "==> installing cargo-fuzz $CARGO_FUZZ_VERSION"
@@ -51,7 +59,7 @@ mkdir -p "corpus/$target" "artifacts/$target"
 # -timeout: a unit slower than 10 s is a hang; -rss_limit_mb: the validator's
 # own limits keep far below this; -print_final_stats: executions and coverage
 # for the record.
-exec cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+exec cargo "${toolchain[@]}" fuzz run "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" \
     -timeout=10 \
     -rss_limit_mb=2048 \

@@ -3,9 +3,8 @@
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
 
-use orux_models::runtime::INVALID_PARAM;
 use orux_models::runtime::json::{JsonError, JsonErrorKind};
-use orux_models::{Diagnostic, DiagnosticKind, Limits, TaskRequest};
+use orux_models::{Diagnostic, Limits, TaskRequest, ValidationErrors};
 
 use crate::input::{self, Fit};
 use crate::render;
@@ -30,11 +29,7 @@ impl Outcome {
                 errors: Vec::new(),
                 warnings: valid.warnings,
             },
-            Err(invalid) => Outcome {
-                model: invalid.model,
-                errors: invalid.errors,
-                warnings: invalid.warnings,
-            },
+            Err(invalid) => invalid.into(),
         }
     }
 
@@ -52,18 +47,7 @@ impl Outcome {
                         size: usize::try_from(size).unwrap_or(usize::MAX),
                     },
                 };
-                Outcome {
-                    model: None,
-                    errors: vec![Diagnostic {
-                        code: INVALID_PARAM,
-                        path: String::new(),
-                        message: error.to_string(),
-                        kind: DiagnosticKind::InvalidJson,
-                        suggestion: None,
-                        offset: Some(0),
-                    }],
-                    warnings: Vec::new(),
-                }
+                ValidationErrors::from(error).into()
             }
         }
     }
@@ -71,6 +55,16 @@ impl Outcome {
     /// Whether the body is valid (it may still have warnings).
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
+    }
+}
+
+impl From<ValidationErrors> for Outcome {
+    fn from(invalid: ValidationErrors) -> Outcome {
+        Outcome {
+            model: invalid.model,
+            errors: invalid.errors,
+            warnings: invalid.warnings,
+        }
     }
 }
 

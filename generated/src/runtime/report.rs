@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::runtime::json::JsonError;
+
 /// The code Orux AI answers with for any rejected parameter; every error has it.
 pub const INVALID_PARAM: &str = "invalid_param";
 /// The code of the warning about an unknown inline prompt directive.
@@ -110,6 +112,25 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+impl From<JsonError> for ValidationErrors {
+    /// A body that is not one well-formed JSON object within the limits: a
+    /// single error about the whole body, at the offset where reading stopped.
+    fn from(error: JsonError) -> Self {
+        ValidationErrors {
+            model: None,
+            errors: vec![Diagnostic {
+                code: INVALID_PARAM,
+                path: String::new(),
+                message: error.to_string(),
+                kind: DiagnosticKind::InvalidJson,
+                suggestion: None,
+                offset: Some(error.offset),
+            }],
+            warnings: Vec::new(),
+        }
+    }
+}
 
 /// Collects diagnostics while a body is checked.
 #[derive(Debug, Default)]

@@ -4,9 +4,7 @@
 use crate::runtime::catalog::ModelInfo;
 use crate::runtime::fields::{FieldReader, describe_typed};
 use crate::runtime::json::{self, Entry, Limits, Value};
-use crate::runtime::report::{
-    Diagnostic, DiagnosticKind, INVALID_PARAM, Report, Validated, ValidationErrors, pointer,
-};
+use crate::runtime::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
 use crate::runtime::suggest::nearest;
 
 /// What the generated `Model` enum provides to the body-level validator.
@@ -33,23 +31,7 @@ pub fn validate_body<M: Dispatch>(
     body: &[u8],
     limits: &Limits,
 ) -> Result<Validated<M::Request>, ValidationErrors> {
-    let object = match json::parse_body(body, limits) {
-        Ok(object) => object,
-        Err(error) => {
-            return Err(ValidationErrors {
-                model: None,
-                errors: vec![Diagnostic {
-                    code: INVALID_PARAM,
-                    path: String::new(),
-                    message: error.to_string(),
-                    kind: DiagnosticKind::InvalidJson,
-                    suggestion: None,
-                    offset: Some(error.offset),
-                }],
-                warnings: Vec::new(),
-            });
-        }
-    };
+    let object = json::parse_body(body, limits)?;
     let mut report = Report::default();
     for duplicate in &object.duplicates {
         report.error(
