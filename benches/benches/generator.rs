@@ -10,10 +10,9 @@
 //! the JSON Schema bundle and documents) and `generate` (`load` + `emit_all`,
 //! what `cargo xtask regenerate` computes).
 //!
-//! The loader refuses a 10,000-model spec (about 6 MB and 45,000 parameters,
-//! over issue 6's `MAX_SPEC_BYTES` of 1 MiB and `MAX_FIELDS` of 10,000), so
-//! that size is loaded as ten consecutive 1,000-model slices whose models are
-//! joined into one IR; `load` and `generate` there time the ten slice loads.
+//! Every size is loaded whole with [`synthetic_spec::limits`]: a 10,000-model
+//! spec (about 6 MB, 45,000 parameters) is past the default caps against
+//! hostile specs.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -40,8 +39,7 @@ const STAGES: [&str; 7] = [
 struct Size {
     group: String,
     models: usize,
-    /// The spec text, or its slices when it is too large to load whole.
-    slices: Vec<String>,
+    text: String,
 }
 
 impl Size {
@@ -49,12 +47,12 @@ impl Size {
         Size {
             group: format!("generator_{models}"),
             models,
-            slices: synthetic_spec::slices(real, models).unwrap_or_else(|e| panic!("{e}")),
+            text: synthetic_spec::with_models(real, models).unwrap_or_else(|e| panic!("{e}")),
         }
     }
 
     fn load(&self) -> Ir {
-        synthetic_spec::load_slices(&self.slices).unwrap_or_else(|e| panic!("{e}"))
+        synthetic_spec::load(&self.text).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -85,33 +83,30 @@ fn main() {
         assert_eq!(ir.models.len(), size.models);
         let mut group = criterion.benchmark_group(&size.group);
         group.throughput(Throughput::Elements(size.models as u64));
-        if let [text] = &size.slices[..] {
-            let text = text.as_str();
-            let tree = yaml::parse(text).unwrap_or_else(|e| panic!("{}", e.message));
-            let mut sink = Sink::default();
-            let spec = spec::read(&tree, &mut sink);
-            assert!(sink.is_empty(), "the synthetic spec has errors");
-            group.bench_function("yaml_parse", |b| b.iter(|| yaml::parse(black_box(text))));
-            group.bench_function("spec_read", |b| {
-                b.iter(|| spec::read(black_box(&tree), &mut Sink::default()))
-            });
-            group.bench_function("lower", |b| {
-                b.iter(|| lower::lower(black_box(&spec), &mut Sink::default()))
-            });
-            group.bench_function("load", |b| {
-                b.iter(|| orux_codegen::load(black_box(text), "synthetic.yaml"))
-            });
-        } else {
-            group.bench_function("load", |b| b.iter(|| size.load()));
-        }
+        let text = size.text.as_str();
+        let limits = synthetic_spec::limits();
+        let tree =
+            yaml::parse(text, limits.max_spec_bytes).unwrap_or_else(|e| panic!("{}", e.message));
+        let mut sink = Sink::default();
+        let spec = spec::read(&tree, &mut sink);
+        assert!(sink.is_empty(), "the synthetic spec has errors");
+        group.bench_function("yaml_parse", |b| {
+            b.iter(|| yaml::parse(black_box(text), limits.max_spec_bytes))
+        });
+        group.bench_function("spec_read", |b| {
+            b.iter(|| spec::read(black_box(&tree), &mut Sink::default()))
+        });
+        group.bench_function("lower", |b| {
+            b.iter(|| lower::lower(black_box(&spec), &mut Sink::default(), &limits))
+        });
+        group.bench_function("load", |b| b.iter(|| synthetic_spec::load(black_box(text))));
         group.bench_function("emit_rust", |b| b.iter(|| emit::rust_files(black_box(&ir))));
         group.bench_function("emit_all", |b| b.iter(|| emit::all_files(black_box(&ir))));
-        match &size.slices[..] {
-            [text] => group.bench_function("generate", |b| {
-                b.iter(|| orux_codegen::generate(black_box(text), "synthetic.yaml"))
-            }),
-            _ => group.bench_function("generate", |b| b.iter(|| emit::all_files(&size.load()))),
-        };
+        group.bench_function("generate", |b| {
+            b.iter(|| {
+                orux_codegen::generate_with_limits(black_box(text), "synthetic.yaml", &limits)
+            })
+        });
         group.finish();
     }
     criterion.final_summary();

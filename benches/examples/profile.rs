@@ -13,7 +13,7 @@
 //! `serde_plain`, `jsonschema_is_valid`, `jsonschema_iter_errors`.
 //!
 //! The generator: `profile generator:MODELS STAGE ROUNDS`, with a synthetic
-//! spec of MODELS models (loaded in slices of 1,000 past that) and STAGE one
+//! spec of MODELS models (loaded with `synthetic_spec::limits`) and STAGE one
 //! of `load`, `emit_rust`, `emit_all`, `generate`.
 
 use std::hint::black_box;
@@ -98,9 +98,9 @@ fn generator(models: &str, stage: &str, rounds: usize) -> ExitCode {
     let loaded = models
         .parse::<usize>()
         .map_err(|e| e.to_string())
-        .and_then(|models| synthetic_spec::slices(&synthetic_spec::real()?, models))
-        .and_then(|slices| Ok((synthetic_spec::load_slices(&slices)?, slices)));
-    let (ir, slices) = match loaded {
+        .and_then(|models| synthetic_spec::with_models(&synthetic_spec::real()?, models))
+        .and_then(|text| Ok((synthetic_spec::load(&text)?, text)));
+    let (ir, text) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("{error}");
@@ -108,12 +108,11 @@ fn generator(models: &str, stage: &str, rounds: usize) -> ExitCode {
         }
     };
     let work: Box<dyn Fn() -> bool> = match stage {
-        "load" => Box::new(|| synthetic_spec::load_slices(&slices).is_ok()),
+        "load" => Box::new(|| synthetic_spec::load(&text).is_ok()),
         "emit_rust" => Box::new(|| orux_codegen::emit::rust_files(&ir).is_ok()),
         "emit_all" => Box::new(|| orux_codegen::emit::all_files(&ir).is_ok()),
         "generate" => Box::new(|| {
-            synthetic_spec::load_slices(&slices)
-                .is_ok_and(|ir| orux_codegen::emit::all_files(&ir).is_ok())
+            synthetic_spec::load(&text).is_ok_and(|ir| orux_codegen::emit::all_files(&ir).is_ok())
         }),
         other => {
             eprintln!("unknown stage {other}");

@@ -15,6 +15,7 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
+pub mod limits;
 pub mod lower;
 pub mod naming;
 pub mod output;
@@ -38,6 +39,7 @@ mod url_rule;
 
 pub use diagnostic::{SpecError, SpecErrors};
 pub use emit::GeneratedFile;
+pub use limits::SpecLimits;
 
 use diagnostic::{Sink, Subject};
 
@@ -61,10 +63,16 @@ impl std::fmt::Display for GenerateError {
 
 impl std::error::Error for GenerateError {}
 
-/// Reads, checks and lowers a spec. `file` is the name shown in error places.
+/// Reads, checks and lowers a spec within the default [`SpecLimits`]. `file`
+/// is the name shown in error places.
 pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
+    load_with_limits(text, file, &SpecLimits::default())
+}
+
+/// [`load`] with other size caps, for a catalog larger than the defaults allow.
+pub fn load_with_limits(text: &str, file: &str, limits: &SpecLimits) -> Result<ir::Ir, SpecErrors> {
     let mut sink = Sink::default();
-    let tree = match yaml::parse(text) {
+    let tree = match yaml::parse(text, limits.max_spec_bytes) {
         Ok(tree) => tree,
         Err(error) => {
             sink.error(
@@ -79,7 +87,7 @@ pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
         }
     };
     let spec = spec::read(&tree, &mut sink);
-    let ir = lower::lower(&spec, &mut sink);
+    let ir = lower::lower(&spec, &mut sink, limits);
     sink.finish(file)?;
     ir.ok_or_else(|| SpecErrors {
         file: file.to_owned(),
@@ -88,9 +96,19 @@ pub fn load(text: &str, file: &str) -> Result<ir::Ir, SpecErrors> {
 }
 
 /// Every generated file for the spec text, paths relative to the output
-/// directory (the `orux-models` crate root). Pure: reads and writes nothing.
+/// directory (the `orux-models` crate root), within the default
+/// [`SpecLimits`]. Pure: reads and writes nothing.
 pub fn generate(text: &str, file: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let ir = load(text, file).map_err(GenerateError::Spec)?;
+    generate_with_limits(text, file, &SpecLimits::default())
+}
+
+/// [`generate`] with other size caps.
+pub fn generate_with_limits(
+    text: &str,
+    file: &str,
+    limits: &SpecLimits,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let ir = load_with_limits(text, file, limits).map_err(GenerateError::Spec)?;
     emit::all_files(&ir).map_err(GenerateError::Emit)
 }
 

@@ -13,6 +13,7 @@ use crate::ir::{
     Capability, DirectiveSet, Field, FieldType, Ir, Literal, Model, ModelKind, RequestExample,
     SetKind, StringRules, ValueSet, Variant,
 };
+use crate::limits::SpecLimits;
 use crate::naming;
 use crate::spec::{ExampleDef, Named, ParamDef, Spec};
 use crate::url_rule::HttpsUrl;
@@ -44,20 +45,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The field types the spec may name.
 const TYPE_NAMES: &[&str] = &["string", "url", "boolean", "enum", "image_input"];
 
-// Bounds on what a spec may expand to. The spec text is capped
-// (`yaml::MAX_SPEC_BYTES`), but `every_model` parameters are copied into each
-// model and each enum field lists its set's values in the catalog, so a small
-// spec could still ask for millions of generated items. Both caps are about a
-// hundred times what `models.yaml` needs; exceeding one is a spec error.
-
-/// Most parameters in all models together, counting an `every_model`
-/// parameter once per model.
-pub const MAX_FIELDS: usize = 10_000;
-
-/// Most allowed values in all enum fields together, counting a value set
-/// once per field that uses it.
-pub const MAX_ALLOWED_VALUES: usize = 100_000;
-
 /// Edit-distance work (characters compared) that did-you-mean hints may
 /// cost per spec: a spec with typos gets its hints, a hostile one with
 /// thousands of long unknown names gets its errors without hints.
@@ -67,7 +54,10 @@ const HINT_BUDGET: usize = 20_000_000;
 const LISTED_VALUES: usize = 20;
 
 /// Checks `spec` and lowers it. `None` when `sink` received any error.
-pub fn lower(spec: &Spec, sink: &mut Sink) -> Option<Ir> {
+///
+/// `limits` bounds what the spec may expand to
+/// ([`SpecLimits::max_fields`], [`SpecLimits::max_allowed_values`]).
+pub fn lower(spec: &Spec, sink: &mut Sink, limits: &SpecLimits) -> Option<Ir> {
     if let Some(version) = &spec.version
         && version.value != 1
     {
@@ -106,8 +96,9 @@ pub fn lower(spec: &Spec, sink: &mut Sink) -> Option<Ir> {
             .enumerate()
             .map(|(index, p)| (p.name.value.clone(), index))
             .collect(),
-        fields_left: MAX_FIELDS,
-        values_left: MAX_ALLOWED_VALUES,
+        limits: *limits,
+        fields_left: limits.max_fields,
+        values_left: limits.max_allowed_values,
         expansion_exceeded: false,
     };
     for set in &spec.value_sets {
@@ -175,9 +166,11 @@ struct Lowerer<'s> {
     every_model: Vec<usize>,
     /// Shared parameters by name.
     shared_index: BTreeMap<String, usize>,
-    /// What is left of [`MAX_FIELDS`].
+    /// The caps on expansion.
+    limits: SpecLimits,
+    /// What is left of [`SpecLimits::max_fields`].
     fields_left: usize,
-    /// What is left of [`MAX_ALLOWED_VALUES`].
+    /// What is left of [`SpecLimits::max_allowed_values`].
     values_left: usize,
     /// Whether a cap on expansion was exceeded (and reported).
     expansion_exceeded: bool,
@@ -946,8 +939,8 @@ impl Lowerer<'_> {
         );
     }
 
-    /// Counts one more generated field against [`MAX_FIELDS`] and
-    /// [`MAX_ALLOWED_VALUES`]. `false` once either is exceeded; that is
+    /// Counts one more generated field against [`SpecLimits::max_fields`]
+    /// and [`SpecLimits::max_allowed_values`]. `false` once either is exceeded; that is
     /// reported once, at the model where it happened, and no later model is
     /// expanded.
     fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
@@ -971,12 +964,14 @@ impl Lowerer<'_> {
                 return true;
             }
             (None, _) => format!(
-                "the spec expands to more than {MAX_FIELDS} parameters in all models together \
-                 (MAX_FIELDS; an `every_model` parameter counts once per model)"
+                "the spec expands to more than the limit of {} parameters in all models together \
+                 (max_fields; an `every_model` parameter counts once per model)",
+                self.limits.max_fields
             ),
             (_, None) => format!(
-                "the spec expands to more than {MAX_ALLOWED_VALUES} allowed values in all enum \
-                 fields together (MAX_ALLOWED_VALUES; a value set counts once per field using it)"
+                "the spec expands to more than the limit of {} allowed values in all enum \
+                 fields together (max_allowed_values; a value set counts once per field using it)",
+                self.limits.max_allowed_values
             ),
         };
         self.expansion_exceeded = true;

@@ -86,11 +86,6 @@ pub struct SyntaxError {
 // run. Each is far above what the format needs; exceeding one is a spec error
 // naming it.
 
-/// Largest spec accepted, in bytes. `models.yaml` is about 16 KB for 17
-/// models, so this is room for some thousand models, while a stray or
-/// hostile multi-megabyte file is refused before it is parsed.
-pub const MAX_SPEC_BYTES: usize = 1024 * 1024;
-
 /// Deepest nesting of mappings and sequences accepted. The format needs 6
 /// (the top level → `models` → a model → `examples` → an example → its
 /// `body`). Deserializing one level costs tens of kilobytes of stack in a
@@ -108,14 +103,15 @@ pub const MAX_ALIAS_EVENTS: usize = 10_000;
 /// Parses YAML text into a located tree.
 ///
 /// Duplicate keys are passed through so that the checker can report each of
-/// them with both places. The text's size, its nesting and its alias
-/// expansion are bounded (see [`MAX_SPEC_BYTES`] and the constants beside it).
-pub fn parse(text: &str) -> Result<Located<Node>, SyntaxError> {
-    if text.len() > MAX_SPEC_BYTES {
+/// them with both places. The text's size (at most `max_bytes`, see
+/// [`crate::limits::SpecLimits::max_spec_bytes`]), its nesting and its alias
+/// expansion are bounded (see [`MAX_DEPTH`] and the constants beside it).
+pub fn parse(text: &str, max_bytes: usize) -> Result<Located<Node>, SyntaxError> {
+    if text.len() > max_bytes {
         return Err(SyntaxError {
             loc: None,
             message: format!(
-                "the spec is {} bytes, over the limit of {MAX_SPEC_BYTES} bytes (MAX_SPEC_BYTES)",
+                "the spec is {} bytes, over the limit of {max_bytes} bytes (max_spec_bytes)",
                 text.len()
             ),
         });
@@ -127,6 +123,13 @@ pub fn parse(text: &str) -> Result<Located<Node>, SyntaxError> {
         budget.max_aliases = MAX_ALIASES;
         budget.max_depth = MAX_DEPTH;
         budget.flow_nesting_limit = MAX_DEPTH;
+        // The reader's size budgets follow the size cap instead of refusing
+        // a large spec that is within it: without aliases (capped above),
+        // every node and event takes at least one byte of text.
+        let per_byte = max_bytes.saturating_add(16);
+        budget.max_nodes = budget.max_nodes.max(per_byte);
+        budget.max_events = budget.max_events.max(per_byte);
+        budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(max_bytes);
     }
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
         Ok(spanned) => Ok(located(spanned)),
@@ -192,8 +195,8 @@ fn limit_message(error: &serde_saphyr::Error) -> Option<String> {
         | Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. } => Some(aliases()),
-        // The reader's other budgets (nodes, events, scalar bytes) are far
-        // above anything a spec under MAX_SPEC_BYTES without aliases reaches.
+        // The reader's other budgets (nodes, events, text bytes) grow with
+        // `max_bytes` (see `parse`), so a spec within it does not reach them.
         Error::Budget { breach, .. } => {
             Some(format!("the spec exceeds a YAML reader limit: {breach:?}"))
         }
@@ -341,10 +344,15 @@ impl<'de> Deserialize<'de> for KeyText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_SPEC_BYTES;
 
     #[test]
     fn keeps_places_types_and_duplicate_keys() {
-        let tree = parse("a: 1\nb:\n  c: \"16:9\"\n  c: [5, x]\nd: null\n").expect("parses");
+        let tree = parse(
+            "a: 1\nb:\n  c: \"16:9\"\n  c: [5, x]\nd: null\n",
+            MAX_SPEC_BYTES,
+        )
+        .expect("parses");
         let Node::Map(entries) = tree.value else {
             panic!("not a map")
         };
@@ -361,8 +369,21 @@ mod tests {
 
     #[test]
     fn syntax_error_has_a_place() {
-        let error = parse("a: [1, 2\nb: 3\n").expect_err("unclosed list");
+        let error = parse("a: [1, 2\nb: 3\n", MAX_SPEC_BYTES).expect_err("unclosed list");
         assert!(error.loc.is_some(), "{error:?}");
+    }
+
+    #[test]
+    fn reader_budgets_follow_the_size_cap() {
+        // 300,000 nodes in 600 KB: past serde-saphyr's default of 250,000
+        // nodes, within the default size cap.
+        let text = format!("a: [{}1]\n", "1,".repeat(299_999));
+        assert!(text.len() < MAX_SPEC_BYTES);
+        let tree = parse(&text, MAX_SPEC_BYTES).unwrap_or_else(|e| panic!("{}", e.message));
+        let Node::Map(entries) = tree.value else {
+            panic!("not a map")
+        };
+        assert!(matches!(&entries[0].1.value, Node::Seq(items) if items.len() == 300_000));
     }
 
     #[test]
@@ -374,6 +395,6 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse(&text).is_err());
+        assert!(parse(&text, MAX_SPEC_BYTES).is_err());
     }
 }

@@ -6,7 +6,7 @@
 //! only has to complete. Each test runs on the test harness's own thread
 //! (2 MiB of stack), the tightest place the generator is called from.
 
-use orux_codegen::{GenerateError, SpecErrors};
+use orux_codegen::{GenerateError, SpecErrors, SpecLimits};
 use orux_spec_tests::spec_cases::spec_text;
 
 /// The errors of a spec that must be rejected.
@@ -46,16 +46,25 @@ fn a_ten_megabyte_spec_is_refused_unread() {
     let message = one_error(&text);
     assert!(
         message.starts_with(&format!(
-            "hostile.yaml:1:1: the spec is {} bytes, over the limit of 1048576 bytes",
+            "hostile.yaml:1:1: the spec is {} bytes, over the limit of 1048576 bytes \
+             (max_spec_bytes)",
             text.len()
         )),
         "{message}"
     );
+    // The cap is a default: a caller who expects a spec that large raises it.
+    let limits = SpecLimits {
+        max_spec_bytes: 16 << 20,
+        ..SpecLimits::default()
+    };
+    let ir = orux_codegen::load_with_limits(&text, "hostile.yaml", &limits)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ir.models.len(), 17);
 }
 
 #[test]
 fn a_spec_just_under_the_size_limit_loads() {
-    let limit = orux_codegen::yaml::MAX_SPEC_BYTES;
+    let limit = orux_codegen::limits::MAX_SPEC_BYTES;
     let mut text = spec_text();
     let padding = limit - text.len();
     text.push_str(&"#".repeat(padding - 1));
@@ -316,8 +325,9 @@ fn a_value_set_copied_into_many_fields_hits_the_values_cap() {
     );
     let message = one_error(&text);
     assert!(
-        message.contains("model `sora2`: the spec expands to more than 100000 allowed values")
-            && message.contains("(MAX_ALLOWED_VALUES;"),
+        message.contains(
+            "model `sora2`: the spec expands to more than the limit of 100000 allowed values"
+        ) && message.contains("(max_allowed_values;"),
         "{message}"
     );
 }
@@ -341,10 +351,20 @@ fn every_model_parameters_times_many_models_hit_the_fields_cap() {
     let message = one_error(&text);
     assert!(
         // 50 models of 200 parameters fill the cap exactly; the 51st exceeds it.
-        message.contains("model `m50`: the spec expands to more than 10000 parameters")
-            && message.contains("(MAX_FIELDS;"),
+        message
+            .contains("model `m50`: the spec expands to more than the limit of 10000 parameters")
+            && message.contains("(max_fields;"),
         "{message}"
     );
+    // A catalog that large on purpose raises the cap.
+    let limits = SpecLimits {
+        max_fields: 20_000,
+        ..SpecLimits::default()
+    };
+    let ir = orux_codegen::load_with_limits(&text, "hostile.yaml", &limits)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ir.models.len(), 100);
+    assert!(ir.models.iter().all(|model| model.fields.len() == 200));
 }
 
 #[test]
