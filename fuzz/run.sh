@@ -36,20 +36,22 @@ fi
 
 cd "$(dirname "$0")"
 
+if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+    echo "==> installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+
 # libFuzzer's instrumentation needs -Z flags (-Zsanitizer=address). A nightly
 # toolchain takes them; without one (CI machines carry only stable, and no
 # other toolchain can be fetched there) the stable toolchain, which ships the
-# ASan runtime too, is told to accept them with RUSTC_BOOTSTRAP=1.
+# ASan runtime too, is told to accept them with RUSTC_BOOTSTRAP=1: set only
+# here, for the fuzz build, after cargo-fuzz itself is installed as usual.
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     toolchain=(+nightly)
 else
     echo "==> no nightly toolchain: building with stable and RUSTC_BOOTSTRAP=1"
     export RUSTC_BOOTSTRAP=1
     toolchain=()
-fi
-if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
-    echo "==> installing cargo-fuzz $CARGO_FUZZ_VERSION"
-    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 fi
 
 rm -rf "seeds/$target"
