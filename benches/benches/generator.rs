@@ -77,6 +77,7 @@ fn main() {
         eprintln!("note: set {LARGE_ENV}=1 to time the 10,000-model spec too");
     }
     let sizes: Vec<Size> = counts.into_iter().map(|n| Size::new(&real, n)).collect();
+    let limits = synthetic_spec::limits();
 
     for size in &sizes {
         let ir = size.load();
@@ -84,7 +85,6 @@ fn main() {
         let mut group = criterion.benchmark_group(&size.group);
         group.throughput(Throughput::Elements(size.models as u64));
         let text = size.text.as_str();
-        let limits = synthetic_spec::limits();
         let tree =
             yaml::parse(text, limits.max_spec_bytes).unwrap_or_else(|e| panic!("{}", e.message));
         let mut sink = Sink::default();

@@ -112,7 +112,8 @@ fn generator(models: &str, stage: &str, rounds: usize) -> ExitCode {
         "emit_rust" => Box::new(|| orux_codegen::emit::rust_files(&ir).is_ok()),
         "emit_all" => Box::new(|| orux_codegen::emit::all_files(&ir).is_ok()),
         "generate" => Box::new(|| {
-            synthetic_spec::load(&text).is_ok_and(|ir| orux_codegen::emit::all_files(&ir).is_ok())
+            orux_codegen::generate_with_limits(&text, "synthetic.yaml", &synthetic_spec::limits())
+                .is_ok()
         }),
         other => {
             eprintln!("unknown stage {other}");

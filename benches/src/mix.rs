@@ -212,7 +212,7 @@ fn valid_value(rng: &mut Rng, field: &FieldInfo) -> Value {
         },
         FieldKind::Url => Value::from(url(rng, field.name)),
         FieldKind::Boolean => Value::from(rng.chance(50)),
-        FieldKind::Enum { .. } => wire_json(*rng.pick(field.allowed)),
+        FieldKind::Enum { .. } => wire_json(rng.choose(field.allowed)),
         FieldKind::ImageInput => {
             if rng.chance(60) {
                 Value::from(url(rng, "image_url"))
@@ -234,7 +234,7 @@ fn mutate(rng: &mut Rng, model: &ModelInfo, object: &mut Map<String, Value>) -> 
     match rng.below(7) {
         0 => {
             let value = match field.allowed.first() {
-                Some(WireValue::Int(_)) => WireValue::Int(*rng.pick(OUT_OF_SET_INTS)),
+                Some(WireValue::Int(_)) => WireValue::Int(rng.choose(OUT_OF_SET_INTS)),
                 Some(_) => WireValue::Str(rng.choose(OUT_OF_SET_STRINGS)),
                 None => return false,
             };
@@ -262,7 +262,7 @@ fn mutate(rng: &mut Rng, model: &ModelInfo, object: &mut Map<String, Value>) -> 
             let key = if rng.chance(50) {
                 format!("{}s", field.name)
             } else {
-                (*rng.pick(STRAY_KEYS)).to_owned()
+                rng.choose(STRAY_KEYS).to_owned()
             };
             if object.contains_key(&key) {
                 return false;

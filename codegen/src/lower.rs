@@ -940,9 +940,9 @@ impl Lowerer<'_> {
     }
 
     /// Counts one more generated field against [`SpecLimits::max_fields`]
-    /// and [`SpecLimits::max_allowed_values`]. `false` once either is exceeded; that is
-    /// reported once, at the model where it happened, and no later model is
-    /// expanded.
+    /// and [`SpecLimits::max_allowed_values`]. `false` once either is
+    /// exceeded; that is reported once, at the model where it happened, and
+    /// no later model is expanded.
     fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
         if self.expansion_exceeded {
             return false;
