@@ -55,7 +55,7 @@ impl Error {
 
     /// Whether the reader of our output went away (`orux … | head`): the
     /// run stops quietly, as there is no one to tell.
-    fn is_broken_pipe(&self) -> bool {
+    pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 }
@@ -88,8 +88,12 @@ pub fn run(cli: &Cli) -> ExitCode {
         Err(error) => {
             if !error.is_broken_pipe() {
                 let style = render::ERROR;
+                // A message may quote the command line (a file name): shown
+                // as data, like everything else that came from a user.
+                let message = error.to_string();
+                let message = orux_models::runtime::display::escape(&message);
                 // Nothing is left to report a failure to report to.
-                let _ = writeln!(anstream::stderr(), "{style}error:{style:#} {error}");
+                let _ = writeln!(anstream::stderr(), "{style}error:{style:#} {message}");
             }
             ExitCode::from(2)
         }

@@ -2,12 +2,16 @@
 //!
 //! Human output carries ANSI styles unconditionally; the stream it is written
 //! to (`anstream`) strips them unless standard output is a terminal and
-//! `NO_COLOR` is unset, so there is one rendering, not two.
+//! `NO_COLOR` is unset, so there is one rendering, not two. Text from the
+//! body never carries raw control characters into it: paths and messages are
+//! shown through `orux_models::runtime::display`, so the stripping removes
+//! only our own styles and the escaped text reads the same either way.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use orux_models::Diagnostic;
+use orux_models::runtime::{WARNINGS_OMITTED, display};
 use serde::Serialize;
 
 use crate::validate::Outcome;
@@ -49,6 +53,45 @@ pub fn write_json(out: &mut impl Write, outcome: &Outcome, line: Option<u64>) ->
     out.write_all(b"\n")
 }
 
+/// The code of the one error in the result printed when the input could not
+/// be read at all (a missing file, a directory): exit status 2.
+pub const INPUT_ERROR: &str = "input_error";
+
+/// One error in [`write_json_failure`]'s object, shaped like a [`Diagnostic`].
+#[derive(Serialize)]
+struct Failure<'a> {
+    code: &'static str,
+    path: &'static str,
+    message: &'a str,
+}
+
+/// The failure result, in the key order of [`JsonResult`].
+#[derive(Serialize)]
+struct FailureResult<'a> {
+    valid: bool,
+    model: Option<&'static str>,
+    errors: [Failure<'a>; 1],
+    warnings: [Failure<'a>; 0],
+}
+
+/// Writes the object printed instead of a result when the input could not be
+/// read, so a script reading standard output always gets one object:
+/// `{"valid":false,"model":null,"errors":[{"code":"input_error","path":"","message":…}],"warnings":[]}`.
+pub fn write_json_failure(out: &mut impl Write, message: &str) -> io::Result<()> {
+    let result = FailureResult {
+        valid: false,
+        model: None,
+        errors: [Failure {
+            code: INPUT_ERROR,
+            path: "",
+            message,
+        }],
+        warnings: [],
+    };
+    serde_json::to_writer(&mut *out, &result)?;
+    out.write_all(b"\n")
+}
+
 /// Writes one line per error (`/duration: duration must be 5 or 10 …`), one
 /// per warning (`warning: /prompt: …`), then a verdict line
 /// (`invalid sora2 request: 2 errors`).
@@ -64,10 +107,14 @@ pub fn write_human(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
         Some(model) => format!("{model} request"),
         None => "request".to_owned(),
     };
-    let warnings = match outcome.warnings.len() {
-        0 => String::new(),
-        1 => " (1 warning)".to_owned(),
-        n => format!(" ({n} warnings)"),
+    // The warning that says how many were left out is not one of them.
+    let omitted = outcome.warnings.iter().any(|w| w.code == WARNINGS_OMITTED);
+    let shown = outcome.warnings.len() - usize::from(omitted);
+    let warnings = match (shown, omitted) {
+        (0, _) => String::new(),
+        (1, false) => " (1 warning)".to_owned(),
+        (n, false) => format!(" ({n} warnings)"),
+        (n, true) => format!(" ({n} warnings shown, more left out)"),
     };
     if outcome.is_valid() {
         writeln!(out, "{VALID}valid{VALID:#} {request}{warnings}")
@@ -82,9 +129,12 @@ pub fn write_human(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
 }
 
 /// `<path>: <message>`; a whole-body problem (path `""`) is just the message.
+/// The path is the body's key: escaped and cut to
+/// [`display::QUOTE_LIMIT`] characters here (it stays exact in JSON).
 fn write_diagnostic(out: &mut impl Write, diagnostic: &Diagnostic) -> io::Result<()> {
     if !diagnostic.path.is_empty() {
-        write!(out, "{PATH}{}{PATH:#}: ", diagnostic.path)?;
+        let path = display::excerpt(&diagnostic.path);
+        write!(out, "{PATH}{path}{PATH:#}: ")?;
     }
-    writeln!(out, "{}", diagnostic.message)
+    writeln!(out, "{}", display::escape(&diagnostic.message))
 }

@@ -1,17 +1,26 @@
 //! Plain-text tables: columns padded to their widest cell, two spaces apart.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+use orux_models::runtime::display::escape;
 
 use crate::render::HEADER;
 
 /// Writes `header` (styled) and `rows`, every row as wide as the header.
 ///
-/// Widths count characters, which is the display width of everything the
-/// catalog holds in the padded columns (ids, names, types, values); the last
-/// column is not padded, so long descriptions leave no trailing spaces.
+/// Cells come from the spec, so they are shown as data
+/// (`orux_models::runtime::display::escape`). Widths count characters, which
+/// is the display width of everything the catalog holds in the padded columns
+/// (ids, names, types, values); the last column is not padded, so long
+/// descriptions leave no trailing spaces.
 pub fn write(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -24,7 +33,7 @@ pub fn write(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io:
         }
     }
     writeln!(out)?;
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             out.write_all(cell.as_bytes())?;
             if i < last {

@@ -3,11 +3,16 @@
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
 
-use orux_models::runtime::json::{JsonError, JsonErrorKind};
-use orux_models::{Diagnostic, Limits, TaskRequest, ValidationErrors};
+use orux_models::runtime::json::{JsonError, JsonErrorKind, parse_body};
+use orux_models::{Diagnostic, DiagnosticKind, Limits, TaskRequest, ValidationErrors};
 
 use crate::input::{self, Fit};
 use crate::render;
+
+/// What [`Outcome::suggest_jsonl`] adds to the error about data after the
+/// first object.
+pub const JSONL_HINT: &str =
+    "; it looks like JSON Lines (one body per line): use --jsonl to validate each line";
 
 /// The verdict on one body: what `orux validate` reports for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +54,36 @@ impl Outcome {
                 };
                 ValidationErrors::from(error).into()
             }
+        }
+    }
+
+    /// Adds a pointer to `--jsonl` when `body` failed as one body because it
+    /// holds several JSON objects on separate lines: after its first
+    /// object, a newline and then `{`. Only `orux validate` without
+    /// `--jsonl` calls this; the runtime knows nothing of the flag.
+    pub fn suggest_jsonl(&mut self, body: &[u8], limits: &Limits) {
+        let [error] = self.errors.as_mut_slice() else {
+            return;
+        };
+        let Some(offset) = error.offset else {
+            return;
+        };
+        if error.kind != DiagnosticKind::InvalidJson || body.get(offset) != Some(&b'{') {
+            return;
+        }
+        let before = body.get(..offset).unwrap_or_default();
+        let gap = before.len() - before.trim_ascii_end().len();
+        if !before[before.len() - gap..].contains(&b'\n') {
+            return;
+        }
+        // The same offset could be another syntax error (`{"a": 1\n{`):
+        // only data after a complete object is JSON Lines.
+        if let Err(JsonError {
+            kind: JsonErrorKind::TrailingCharacters,
+            ..
+        }) = parse_body(body, limits)
+        {
+            error.message.push_str(JSONL_HINT);
         }
     }
 

@@ -235,25 +235,47 @@ fn a_body_over_the_size_limit_is_invalid_with_its_real_size() {
 }
 
 #[test]
-fn io_errors_exit_2_with_a_message_and_no_result() {
+fn io_errors_exit_2_with_a_message_and_in_json_one_object() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.json");
     let missing = missing.to_str().unwrap();
     let directory = dir.path().to_str().unwrap();
-    for args in [
-        vec!["validate", missing],
-        vec!["validate", "--format", "json", missing],
-        vec!["validate", "--jsonl", missing],
-        vec!["validate", directory],
-        vec!["validate", "--jsonl", directory],
+    for (args, json) in [
+        (vec!["validate", missing], false),
+        (vec!["validate", "--format", "human", missing], false),
+        (vec!["validate", "--format", "json", missing], true),
+        (vec!["validate", "--jsonl", missing], true),
+        (vec!["validate", directory], false),
+        (vec!["validate", "--format", "json", directory], true),
+        (vec!["validate", "--jsonl", directory], true),
     ] {
         let output = orux().args(&args).output().unwrap();
         assert_eq!(code(&output), 2, "{args:?}");
-        assert_eq!(stdout(&output), "", "{args:?}");
         let message = stderr(&output);
+        let file = args[args.len() - 1];
         assert!(
-            message.starts_with(&format!("error: cannot read {}: ", args[args.len() - 1])),
+            message.starts_with(&format!("error: cannot read {file}: ")),
             "{args:?}: {message}"
+        );
+        if !json {
+            assert_eq!(stdout(&output), "", "{args:?}");
+            continue;
+        }
+        // A script reading standard output still gets one object, shaped
+        // like a result, with the same message as standard error.
+        let result = json_result(&output);
+        assert_eq!(keys(&result), ["valid", "model", "errors", "warnings"]);
+        assert_eq!(result["valid"], false);
+        assert_eq!(result["model"], Value::Null);
+        assert_eq!(result["warnings"], serde_json::json!([]));
+        let errors = result["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{args:?}");
+        assert_eq!(keys(&errors[0]), ["code", "path", "message"]);
+        assert_eq!(errors[0]["code"], "input_error");
+        assert_eq!(errors[0]["path"], "");
+        assert_eq!(
+            format!("error: {}\n", errors[0]["message"].as_str().unwrap()),
+            message
         );
     }
     let output = orux().args(["validate", missing]).output().unwrap();

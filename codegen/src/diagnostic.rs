@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::display::{escape, excerpt};
 use crate::yaml::Loc;
 
 /// One problem found in the spec.
@@ -26,24 +27,31 @@ pub struct SpecErrors {
     pub errors: Vec<SpecError>,
 }
 
+/// One line per error, then a count. Everything that came from the spec is
+/// shown as data: model and field names are bounded and escaped like request
+/// keys (`display::excerpt`), and each message is escaped (`display::escape`),
+/// so no spec can send terminal control to whoever runs the generator.
 impl fmt::Display for SpecErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = escape(&self.file);
         for error in &self.errors {
-            write!(f, "{}:{}: ", self.file, error.loc)?;
-            match (&error.model, &error.field) {
+            write!(f, "{file}:{}: ", error.loc)?;
+            let model = error.model.as_deref().map(excerpt);
+            let field = error.field.as_deref().map(excerpt);
+            match (model, field) {
                 (Some(model), Some(field)) => write!(f, "model `{model}`, field `{field}`: ")?,
                 (Some(model), None) => write!(f, "model `{model}`: ")?,
                 (None, Some(field)) => write!(f, "`{field}`: ")?,
                 (None, None) => {}
             }
-            writeln!(f, "{}", error.message)?;
+            writeln!(f, "{}", escape(&error.message))?;
         }
         let count = self.errors.len();
         write!(
             f,
             "{count} error{} in {}",
             if count == 1 { "" } else { "s" },
-            self.file
+            file
         )
     }
 }

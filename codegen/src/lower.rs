@@ -935,7 +935,10 @@ impl Lowerer<'_> {
         self.sink.error(
             name.loc,
             subject,
-            format!("unknown {noun} `{}`{hint}", name.value),
+            format!(
+                "unknown {noun} `{}`{hint}",
+                crate::display::excerpt(&name.value)
+            ),
         );
     }
 

@@ -508,7 +508,10 @@ impl<'t> MapReader<'t> {
                 sink.error(
                     key.loc,
                     self.subject,
-                    format!("duplicate key `{}` (first written at {first})", key.value),
+                    format!(
+                        "duplicate key `{}` (first written at {first})",
+                        crate::display::excerpt(&key.value)
+                    ),
                 );
                 continue;
             }
@@ -520,7 +523,10 @@ impl<'t> MapReader<'t> {
                 sink.error(
                     key.loc,
                     self.subject,
-                    format!("unknown key `{}`{hint}", key.value),
+                    format!(
+                        "unknown key `{}`{hint}",
+                        crate::display::excerpt(&key.value)
+                    ),
                 );
             }
         }

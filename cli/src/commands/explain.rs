@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use orux_models::runtime::display::escape;
 use orux_models::runtime::value_set::describe_values;
 use orux_models::runtime::{FieldInfo, FieldKind, ModelInfo, WireValue};
 
@@ -20,13 +21,17 @@ pub fn run(id: &str) -> Result<Verdict, Error> {
     Ok(Verdict::Success)
 }
 
+/// Everything shown comes from the spec, so text goes through `escape` (the
+/// table does it for its cells): a spec cannot send terminal control either.
 fn write(out: &mut impl Write, info: &ModelInfo) -> io::Result<()> {
     writeln!(
         out,
         "{PATH}{}{PATH:#}: {} ({})",
-        info.id, info.name, info.vendor
+        escape(info.id),
+        escape(info.name),
+        escape(info.vendor)
     )?;
-    writeln!(out, "{}", info.description)?;
+    writeln!(out, "{}", escape(info.description))?;
     let length = match info.max_duration {
         Some(seconds) => format!("up to {seconds} s"),
         None => "no length control".to_owned(),
@@ -77,14 +82,15 @@ fn write(out: &mut impl Write, info: &ModelInfo) -> io::Result<()> {
             writeln!(
                 out,
                 "{} may contain {} directives, written inline in brackets; an unknown one is a warning:",
-                field.name, set.id
+                escape(field.name),
+                escape(set.id)
             )?;
-            writeln!(out, "  {}", set.values.join(", "))?;
+            writeln!(out, "  {}", escape(&set.values.join(", ")))?;
         }
     }
     if let Some(body) = info.minimal_body() {
         writeln!(out)?;
-        writeln!(out, "minimal body: {body}")?;
+        writeln!(out, "minimal body: {}", escape(&body))?;
     }
     Ok(())
 }

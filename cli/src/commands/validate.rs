@@ -5,6 +5,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use orux_models::Limits;
+use orux_models::runtime::display;
 
 use crate::args::{Format, ValidateArgs};
 use crate::input;
@@ -13,6 +14,10 @@ use crate::validate::{Outcome, StreamError, validate_jsonl};
 use crate::{Error, Verdict};
 
 /// Validates one body, or every line of JSON Lines.
+///
+/// With JSON output (`--format json`, `--jsonl`), an input that cannot be
+/// read still gets one JSON object on standard output (see
+/// [`render::write_json_failure`]) besides the `error:` line: exit status 2.
 pub fn run(args: &ValidateArgs) -> Result<Verdict, Error> {
     if args.jsonl && args.format == Some(Format::Human) {
         return Err(Error::Message(
@@ -20,6 +25,19 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict, Error> {
                 .to_owned(),
         ));
     }
+    let json = args.jsonl || args.format == Some(Format::Json);
+    check(args).inspect_err(|error| {
+        if json && !error.is_broken_pipe() {
+            let mut out = io::stdout().lock();
+            // The error itself goes to standard error whatever happens here.
+            let _ =
+                render::write_json_failure(&mut out, &error.to_string()).and_then(|()| out.flush());
+        }
+    })
+}
+
+/// [`run`] without the failure object.
+fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
     let limits = Limits::default();
     let (mut reader, name) = open(args.file.as_deref())?;
     let read_error = |source| Error::Io {
@@ -38,7 +56,8 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict, Error> {
     }
     let mut body = Vec::new();
     let fit = input::read_all(&mut reader, &mut body, limits.max_body_bytes).map_err(read_error)?;
-    let outcome = Outcome::of_read(&body, fit, &limits);
+    let mut outcome = Outcome::of_read(&body, fit, &limits);
+    outcome.suggest_jsonl(&body, &limits);
     match args.format.unwrap_or(Format::Human) {
         Format::Json => {
             let mut out = io::stdout().lock();
@@ -61,7 +80,8 @@ fn verdict(valid: bool) -> Verdict {
     }
 }
 
-/// The input to read and its name for messages; no path or `-` is stdin.
+/// The input to read and its name for messages (escaped: a file name is
+/// text from the user); no path or `-` is stdin.
 fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
     match path {
         None => Ok((Box::new(io::stdin().lock()), "standard input".to_owned())),
@@ -69,7 +89,7 @@ fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
             Ok((Box::new(io::stdin().lock()), "standard input".to_owned()))
         }
         Some(path) => {
-            let name = path.display().to_string();
+            let name = display::escape(&path.display().to_string()).into_owned();
             match File::open(path) {
                 Ok(file) => Ok((Box::new(BufReader::with_capacity(1 << 16, file)), name)),
                 Err(source) => Err(Error::Io {

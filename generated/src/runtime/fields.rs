@@ -4,19 +4,17 @@
 //! returns the typed value or records why not. Messages name the field, the model
 //! and the value received, so they read well without the rest of the body.
 
-use std::borrow::Cow;
-
 use crate::runtime::catalog::{FieldInfo, ModelInfo};
 use crate::runtime::directives::unknown_directives;
+use crate::runtime::display::{excerpt, quote};
 use crate::runtime::image::{ImageError, ImageInput, TaskRef};
 use crate::runtime::json::{self, Entry, Limits, Value};
-use crate::runtime::report::{Diagnostic, DiagnosticKind, Report, UNKNOWN_DIRECTIVE, pointer};
+use crate::runtime::report::{
+    Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE, Report, UNKNOWN_DIRECTIVE, pointer,
+};
 use crate::runtime::suggest::nearest;
 use crate::runtime::url::{HttpsUrl, UrlError};
 use crate::runtime::value_set::{ClosedSet, describe_values};
-
-/// Longest excerpt of a received value quoted back in a message.
-const QUOTE_LIMIT: usize = 80;
 
 /// Checks the fields of one body against one model's table.
 pub struct FieldReader<'r> {
@@ -83,18 +81,34 @@ impl<'r> FieldReader<'r> {
         }
         if let Some(set) = field.directives {
             for unknown in unknown_directives(text, set.values) {
-                let mut message = format!(
-                    "unknown {} directive \"{}\" in {} for {}",
-                    set.id, unknown.token, field.name, self.model.id
-                );
+                if !self.report.has_warning_room() {
+                    self.report.omit_warning();
+                    continue;
+                }
+                let (code, kind, mut message) = if unknown.token.is_empty() {
+                    let message = format!(
+                        "empty {} directive in {} for {}: a bracket holds directive names separated by commas",
+                        set.id, field.name, self.model.id
+                    );
+                    (EMPTY_DIRECTIVE, DiagnosticKind::EmptyDirective, message)
+                } else {
+                    let message = format!(
+                        "unknown {} directive {} in {} for {}",
+                        set.id,
+                        quote(unknown.token),
+                        field.name,
+                        self.model.id
+                    );
+                    (UNKNOWN_DIRECTIVE, DiagnosticKind::UnknownDirective, message)
+                };
                 if let Some(near) = unknown.suggestion {
                     message.push_str(&format!("; did you mean \"{near}\"?"));
                 }
                 self.report.warning(Diagnostic {
-                    code: UNKNOWN_DIRECTIVE,
+                    code,
                     path: pointer("", &entry.key),
                     message,
-                    kind: DiagnosticKind::UnknownDirective,
+                    kind,
                     suggestion: unknown.suggestion.map(str::to_owned),
                     offset: Some(entry.value_offset),
                 });
@@ -238,7 +252,7 @@ impl<'r> FieldReader<'r> {
                 DiagnosticKind::DuplicateKey,
                 pointer(&parent, &duplicate.key),
                 Some(duplicate.key_offset),
-                format!("duplicate key \"{}\" in {}", duplicate.key, field.name),
+                format!("duplicate key {} in {}", quote(&duplicate.key), field.name),
                 None,
             );
         }
@@ -247,8 +261,10 @@ impl<'r> FieldReader<'r> {
         for inner in &object.entries {
             if inner.key != "task_id" {
                 let message = format!(
-                    "unknown field \"{}\" in {} for {}; an image task reference holds only \"task_id\"",
-                    inner.key, field.name, self.model.id
+                    "unknown field {} in {} for {}; an image task reference holds only \"task_id\"",
+                    quote(&inner.key),
+                    field.name,
+                    self.model.id
                 );
                 let path = pointer(&parent, &inner.key);
                 let suggestion = nearest(&inner.key, ["task_id"]);
@@ -323,7 +339,7 @@ impl<'r> FieldReader<'r> {
     /// A key the model does not list.
     pub fn unknown_field(&mut self, entry: &Entry<'_>) {
         let suggestion = nearest(&entry.key, self.model.field_names());
-        let mut message = format!("unknown field \"{}\" for {}", entry.key, self.model.id);
+        let mut message = format!("unknown field {} for {}", quote(&entry.key), self.model.id);
         match suggestion {
             Some(near) => message.push_str(&format!("; did you mean \"{near}\"?")),
             None => {
@@ -416,17 +432,5 @@ fn describe_plain(value: &Value<'_>) -> String {
         Value::String(s) => quote(s),
         Value::Number(n) => excerpt(n).into_owned(),
         other => describe_typed(other),
-    }
-}
-
-/// A string as a JSON literal, shortened when long (a 100 KB data URI).
-fn quote(text: &str) -> String {
-    serde_json::Value::from(excerpt(text).as_ref()).to_string()
-}
-
-fn excerpt(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(QUOTE_LIMIT) {
-        None => Cow::Borrowed(text),
-        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
     }
 }

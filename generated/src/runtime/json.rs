@@ -12,6 +12,8 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
+use crate::runtime::display;
+
 /// Size, nesting and member-count limits applied while scanning a body.
 ///
 /// Together they bound the work and memory one body can cost: the scan is one
@@ -195,7 +197,8 @@ impl fmt::Display for JsonError {
             }
             JsonErrorKind::UnexpectedChar { found, expected } => write!(
                 f,
-                "invalid JSON at byte {at}: expected {expected} but found {found:?}"
+                "invalid JSON at byte {at}: expected {expected} but found '{}'",
+                display::escape(found.encode_utf8(&mut [0; 4]))
             ),
             JsonErrorKind::InvalidEscape => {
                 write!(f, "invalid JSON at byte {at}: invalid escape sequence")
@@ -1633,7 +1636,7 @@ mod tests {
                     expected: "':'"
                 }
             ),
-            "invalid JSON at byte 3: expected ':' but found '\\n'"
+            "invalid JSON at byte 3: expected ':' but found '\\u000a'"
         );
     }
 

@@ -1,10 +1,11 @@
 //! Hand-written support that the generated code calls: the JSON scanner, the
-//! URL and data-URI rules, diagnostics, and the catalog types. Nothing in here is
+//! URL and data-URI rules, diagnostics and how untrusted text is shown, and the catalog types. Nothing in here is
 //! generated; nothing in here knows any particular model.
 
 pub mod catalog;
 pub mod data_uri;
 pub mod directives;
+pub mod display;
 pub mod fields;
 pub mod image;
 pub mod json;
@@ -21,7 +22,8 @@ pub use fields::FieldReader;
 pub use image::{ImageError, ImageInput, TaskRef};
 pub use json::Limits;
 pub use report::{
-    Diagnostic, DiagnosticKind, INVALID_PARAM, UNKNOWN_DIRECTIVE, Validated, ValidationErrors,
+    Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE, INVALID_PARAM, MAX_WARNINGS, UNKNOWN_DIRECTIVE,
+    Validated, ValidationErrors, WARNINGS_OMITTED,
 };
 pub use url::{HttpsUrl, UrlError};
 pub use validate::{Dispatch, UnknownModel};

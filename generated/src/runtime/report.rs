@@ -4,12 +4,24 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::runtime::display;
 use crate::runtime::json::JsonError;
 
 /// The code Orux AI answers with for any rejected parameter; every error has it.
 pub const INVALID_PARAM: &str = "invalid_param";
 /// The code of the warning about an unknown inline prompt directive.
 pub const UNKNOWN_DIRECTIVE: &str = "unknown_directive";
+/// The code of the warning about an empty inline prompt directive (`[]`,
+/// `[Pan Right,]`).
+pub const EMPTY_DIRECTIVE: &str = "empty_directive";
+/// The code of the last warning of a body that had more than
+/// [`MAX_WARNINGS`]: it says how many were left out.
+pub const WARNINGS_OMITTED: &str = "warnings_omitted";
+
+/// Most warnings reported for one body; beyond them one more warning
+/// ([`WARNINGS_OMITTED`]) says how many were left out. It bounds the output
+/// of a prompt made of thousands of `[a]`, which is still a valid request.
+pub const MAX_WARNINGS: usize = 100;
 
 /// What a diagnostic is about, for programs that branch on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,17 +55,24 @@ pub enum DiagnosticKind {
     InvalidDataUri,
     /// A bracketed prompt directive outside the model's directive set (a warning).
     UnknownDirective,
+    /// A bracket or comma-separated slot with no directive in it (a warning).
+    EmptyDirective,
+    /// More warnings than [`MAX_WARNINGS`]: the rest were left out (a warning).
+    WarningsOmitted,
 }
 
 /// One finding about a request body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// `invalid_param` for errors, `unknown_directive` for warnings.
+    /// `invalid_param` for errors; `unknown_directive`, `empty_directive` or
+    /// `warnings_omitted` for warnings.
     pub code: &'static str,
     /// JSON pointer to the offending value (`/duration`, `/image/task_id`), or to
     /// the missing field; `""` for the whole body.
     pub path: String,
     /// What is wrong, in words, naming the field, the model and the value.
+    /// Text from the body in it is quoted with [`display::quote`]: bounded,
+    /// and with control and bidi characters escaped.
     pub message: String,
     /// What it is about.
     #[serde(skip)]
@@ -66,12 +85,16 @@ pub struct Diagnostic {
     pub offset: Option<usize>,
 }
 
+/// `path: message`, safe to print: the message through [`display::escape`],
+/// the path (exact in [`Diagnostic::path`]) through [`display::excerpt`], so
+/// a 10 MB key is not shown whole there either.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = display::escape(&self.message);
         if self.path.is_empty() {
-            f.write_str(&self.message)
+            f.write_str(&message)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            write!(f, "{}: {message}", display::excerpt(&self.path))
         }
     }
 }
@@ -137,6 +160,8 @@ impl From<JsonError> for ValidationErrors {
 pub struct Report {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// Warnings beyond [`MAX_WARNINGS`], counted, not kept.
+    omitted: usize,
 }
 
 impl Report {
@@ -160,9 +185,24 @@ impl Report {
         });
     }
 
-    /// Records a warning.
+    /// Records a warning, or only counts it once [`MAX_WARNINGS`] are kept.
     pub fn warning(&mut self, diagnostic: Diagnostic) {
-        self.warnings.push(diagnostic);
+        if self.has_warning_room() {
+            self.warnings.push(diagnostic);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Whether another warning would still be kept; past that, a caller may
+    /// skip building its message and call [`Report::omit_warning`].
+    pub fn has_warning_room(&self) -> bool {
+        self.warnings.len() < MAX_WARNINGS
+    }
+
+    /// Counts a warning that is left out.
+    pub fn omit_warning(&mut self) {
+        self.omitted += 1;
     }
 
     /// Whether any error was recorded.
@@ -181,6 +221,20 @@ impl Report {
         self.errors.sort_by_key(|e| e.offset.unwrap_or(usize::MAX));
         self.warnings
             .sort_by_key(|e| e.offset.unwrap_or(usize::MAX));
+        if self.omitted > 0 {
+            let omitted = self.omitted;
+            self.warnings.push(Diagnostic {
+                code: WARNINGS_OMITTED,
+                path: String::new(),
+                message: format!(
+                    "{omitted} more warning{} left out; at most {MAX_WARNINGS} are reported per body",
+                    if omitted == 1 { "" } else { "s" }
+                ),
+                kind: DiagnosticKind::WarningsOmitted,
+                suggestion: None,
+                offset: None,
+            });
+        }
         match request {
             Some(request) if self.errors.is_empty() => Ok(Validated {
                 request,

@@ -2,6 +2,7 @@
 //! model's generated validator, and collect every finding.
 
 use crate::runtime::catalog::ModelInfo;
+use crate::runtime::display::quote;
 use crate::runtime::fields::{FieldReader, describe_typed};
 use crate::runtime::json::{self, Entry, Limits, Value};
 use crate::runtime::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
@@ -39,8 +40,8 @@ pub fn validate_body<M: Dispatch>(
             pointer("", &duplicate.key),
             Some(duplicate.key_offset),
             format!(
-                "duplicate key \"{}\": a key may appear only once",
-                duplicate.key
+                "duplicate key {}: a key may appear only once",
+                quote(&duplicate.key)
             ),
             None,
         );
@@ -104,9 +105,13 @@ fn find_model<M: Dispatch>(entries: &[Entry<'_>], report: &mut Report) -> Option
 }
 
 /// A model id that names no model.
+///
+/// Its message quotes the id with [`quote`]: at most
+/// [`QUOTE_LIMIT`](crate::runtime::display::QUOTE_LIMIT) characters, control
+/// and bidi characters escaped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownModel {
-    /// The id given.
+    /// The id given, whole (only the message shortens it).
     pub id: String,
     /// The nearest known id, if any is close.
     pub suggestion: Option<&'static str>,
@@ -124,7 +129,7 @@ impl UnknownModel {
 
 impl std::fmt::Display for UnknownModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let id = serde_json::Value::from(self.id.as_str());
+        let id = quote(&self.id);
         match self.suggestion {
             Some(near) => write!(f, "unknown model {id}; did you mean \"{near}\"?"),
             None => write!(f, "unknown model {id}"),

@@ -1,0 +1,157 @@
+//! Showing untrusted text to a person: keys, values, model ids and directive
+//! tokens from a request body, names from a spec file.
+//!
+//! Such text is data, never terminal control. [`escape`] writes every control
+//! character (C0, DEL, C1) and every bidirectional override or isolate
+//! (U+202A–U+202E, U+2066–U+2069) as a `\u001b`-style escape, so nothing in it
+//! can move the cursor, set a window title or reorder the line, and nothing is
+//! silently dropped either. [`quote`] also bounds the text to
+//! [`QUOTE_LIMIT`] characters, so a 10 MB key is not echoed whole.
+//!
+//! This module stands alone (it uses nothing else of the crate): the generator
+//! compiles the same file for its spec diagnostics.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Most characters of one input value, key or model id that a message quotes;
+/// a longer one is cut there and ends with `…`.
+pub const QUOTE_LIMIT: usize = 80;
+
+/// Whether `c` must not reach a terminal raw: a C0 control, DEL, a C1
+/// control, or a bidirectional embedding, override or isolate.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_unsafe`] character written as `\uXXXX` (lowercase
+/// hex, as JSON writes it); everything else, backslashes included, unchanged.
+/// Borrowed when there is nothing to escape. Escaping twice changes nothing.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c, false);
+    }
+    Cow::Owned(out)
+}
+
+/// `text` as a JSON string literal, cut after [`QUOTE_LIMIT`] characters with
+/// `…`: `"` and `\` are backslash-escaped and every [`is_unsafe`] character
+/// is `\uXXXX`. Uncut, the result parses as JSON back to `text`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * QUOTE_LIMIT) + 2);
+    out.push('"');
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(QUOTE_LIMIT) {
+        push_escaped(&mut out, c, true);
+    }
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out.push('"');
+    out
+}
+
+/// [`escape`], cut after [`QUOTE_LIMIT`] characters with `…`: for text shown
+/// without quotes (a number as written, a file name).
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(QUOTE_LIMIT) {
+        None => escape(text),
+        Some((cut, _)) => Cow::Owned(format!("{}…", escape(&text[..cut]))),
+    }
+}
+
+fn push_escaped(out: &mut String, c: char, quoted: bool) {
+    match c {
+        '"' | '\\' if quoted => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if is_unsafe(c) => {
+            // Every unsafe character is in the Basic Multilingual Plane, so
+            // four hex digits always suffice.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_are_escaped_never_dropped() {
+        assert_eq!(escape("\u{1b}[2Jx"), "\\u001b[2Jx");
+        assert_eq!(escape("\u{1b}]0;title\u{7}"), "\\u001b]0;title\\u0007");
+        assert_eq!(escape("a\nb\tc\r"), "a\\u000ab\\u0009c\\u000d");
+        assert_eq!(
+            escape("\u{7f}\u{80}\u{9b}\u{9f}"),
+            "\\u007f\\u0080\\u009b\\u009f"
+        );
+        assert_eq!(escape("abc\u{202e}def"), "abc\\u202edef");
+        for c in ('\u{202a}'..='\u{202e}').chain('\u{2066}'..='\u{2069}') {
+            assert_eq!(escape(&c.to_string()), format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+
+    #[test]
+    fn other_text_is_unchanged() {
+        for text in [
+            "",
+            "Pan Right",
+            "ünïcödé 🎥",
+            "a\\u001b",
+            "\u{200b}\u{2028}\u{a0}",
+            "\"q\"",
+        ] {
+            assert!(
+                matches!(escape(text), Cow::Borrowed(t) if t == text),
+                "{text:?}"
+            );
+        }
+        let once = escape("\u{1b}\u{202e}\\");
+        assert_eq!(escape(&once), once);
+    }
+
+    #[test]
+    fn every_char_below_u_00a0_is_either_kept_or_escaped() {
+        for code in 0..0xa0u32 {
+            let c = char::from_u32(code).unwrap();
+            let shown = escape(&c.to_string()).into_owned();
+            if (0x20..0x7f).contains(&code) {
+                assert_eq!(shown, c.to_string());
+            } else {
+                assert_eq!(shown, format!("\\u{code:04x}"));
+            }
+        }
+    }
+
+    #[test]
+    fn quotes_are_json_literals_and_bounded() {
+        assert_eq!(quote("resolution"), "\"resolution\"");
+        assert_eq!(quote("a\"b\\c\u{1b}"), r#""a\"b\\c\u001b""#);
+        let text = "x\u{202e}\u{85}\"\\\u{0}é";
+        let parsed: String = serde_json::from_str(&quote(text)).unwrap();
+        assert_eq!(parsed, text);
+        let exact = "y".repeat(QUOTE_LIMIT);
+        assert_eq!(quote(&exact), format!("\"{exact}\""));
+        let long = "é".repeat(10_000_000);
+        let quoted = quote(&long);
+        assert_eq!(quoted, format!("\"{}…\"", "é".repeat(QUOTE_LIMIT)));
+    }
+
+    #[test]
+    fn excerpts_are_escaped_and_bounded() {
+        assert_eq!(excerpt("8"), "8");
+        assert_eq!(excerpt("a\u{1b}"), "a\\u001b");
+        let long = "\u{1b}".repeat(QUOTE_LIMIT + 1);
+        assert_eq!(
+            excerpt(&long),
+            format!("{}…", "\\u001b".repeat(QUOTE_LIMIT))
+        );
+    }
+}
