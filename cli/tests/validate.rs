@@ -88,6 +88,18 @@ fn human_output() {
             br#"{"model": "hailuo-02", "prompt": "[Zoom in] x", "duration": 5}"#,
         ),
         ("truncated", br#"{"model": "sora2", "prompt": "A paper"#),
+        (
+            "several JSON lines without --jsonl",
+            b"{\"model\": \"sora2\", \"prompt\": \"a\"}\n{\"model\": \"sora2\"}\n",
+        ),
+        (
+            "a key and a value holding terminal control, shown escaped",
+            br#"{"model": "sora2", "prompt": "p", "\u001b[2Jx": 1, "aspect_ratio": "1:1\u202e"}"#,
+        ),
+        (
+            "directives: unknown, escaped, empty",
+            br#"{"model": "hailuo-02", "prompt": "[Pan\u001b(0Right] [] [Static,]"}"#,
+        ),
         ("not UTF-8", b"{\"model\": \"sora2\", \"prompt\": \"\xff\"}"),
     ];
     let mut transcript = String::new();
@@ -280,6 +292,113 @@ fn io_errors_exit_2_with_a_message_and_in_json_one_object() {
     }
     let output = orux().args(["validate", missing]).output().unwrap();
     assert!(stderr(&output).contains("No such file or directory"));
+}
+
+#[test]
+fn text_from_the_body_is_escaped_for_people_and_exact_in_json() {
+    let body = r#"{"model": "sora2", "prompt": "p", "\u001b[2Jx": 1, "\u001b]0;owned\u0007": 2, "a\u202eb": 3}"#;
+    let human = run(&["validate"], body.as_bytes());
+    assert_eq!(code(&human), 1);
+    let text = stdout(&human);
+    assert!(
+        !human.stdout.contains(&0x1b) && !human.stdout.contains(&0x07),
+        "{text}"
+    );
+    assert!(!text.contains('\u{202e}'), "{text}");
+    // Not stripped either (the key once showed as "/x").
+    assert!(
+        text.starts_with("/\\u001b[2Jx: unknown field \"\\u001b[2Jx\" for sora2;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n/\\u001b]0;owned\\u0007: unknown field \"\\u001b]0;owned\\u0007\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n/a\\u202eb: unknown field \"a\\u202eb\""),
+        "{text}"
+    );
+
+    let json = run(&["validate", "--format", "json"], body.as_bytes());
+    let result = json_result(&json);
+    assert_eq!(
+        paths(&result["errors"]),
+        ["/\u{1b}[2Jx", "/\u{1b}]0;owned\u{7}", "/a\u{202e}b"],
+        "paths are the exact pointers"
+    );
+    assert!(
+        result["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(r#"unknown field "\u001b[2Jx""#)
+    );
+}
+
+#[test]
+fn a_huge_key_or_model_id_is_not_echoed_whole() {
+    let long = "k".repeat(10_000_000);
+    for body in [
+        format!(r#"{{"model": "sora2", "prompt": "p", "{long}": 1}}"#),
+        format!(r#"{{"model": "{long}", "prompt": "p"}}"#),
+    ] {
+        let file = temp_file(body.as_bytes());
+        let path = file.path().to_str().unwrap();
+        let human = orux().args(["validate", path]).output().unwrap();
+        assert_eq!(code(&human), 1);
+        assert!(human.stdout.len() < 1_000, "{} bytes", human.stdout.len());
+        let json = orux()
+            .args(["validate", "--format", "json", path])
+            .output()
+            .unwrap();
+        let result = json_result(&json);
+        let message = result["errors"][0]["message"].as_str().unwrap();
+        assert!(message.len() < 1_000, "{} bytes", message.len());
+        assert!(message.contains(&format!("{}…", "k".repeat(80))));
+    }
+}
+
+#[test]
+fn many_warnings_are_capped_with_a_count() {
+    let body = serde_json::json!({"model": "hailuo-02", "prompt": "[a]".repeat(3_000)}).to_string();
+    let human = run(&["validate"], body.as_bytes());
+    assert_eq!(code(&human), 0);
+    let text = stdout(&human);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 102, "100 warnings, the count, the verdict");
+    assert_eq!(
+        lines[100],
+        "warning: 2900 more warnings left out; at most 100 are reported per body"
+    );
+    assert_eq!(
+        lines[101],
+        "valid hailuo-02 request (100 warnings shown, more left out)"
+    );
+    let json = run(&["validate", "--format", "json"], body.as_bytes());
+    let result = json_result(&json);
+    let warnings = result["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 101);
+    assert_eq!(warnings[100]["code"], "warnings_omitted");
+    assert_eq!(warnings[100]["path"], "");
+}
+
+#[test]
+fn several_json_lines_suggest_jsonl_and_other_trailing_data_does_not() {
+    let hint = "use --jsonl";
+    let lines = format!("{VALID_SORA}\n{VALID_SORA}\n");
+    for args in [&["validate"][..], &["validate", "--format", "json"]] {
+        let output = run(args, lines.as_bytes());
+        assert_eq!(code(&output), 1);
+        assert!(stdout(&output).contains(hint), "{args:?}");
+    }
+    for body in [
+        format!("{VALID_SORA} {VALID_SORA}"),
+        format!("{VALID_SORA}\n}}"),
+        "{\"model\": \"sora2\", \"prompt\": \"a\"\n{}".to_owned(),
+    ] {
+        let output = run(&["validate"], body.as_bytes());
+        assert_eq!(code(&output), 1);
+        assert!(!stdout(&output).contains(hint), "{body}");
+    }
 }
 
 #[test]
