@@ -9,15 +9,33 @@
 //!   and the serde path (`serde_json::from_slice`)
 //!   reads it as the same request;
 //! - tighter limits can only turn "valid" into "invalid", never change the
-//!   request.
+//!   request;
+//! - every finding prints (`Display`) without a raw control or bidi
+//!   character, and there are at most `MAX_WARNINGS` warnings plus the one
+//!   that counts the rest.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orux_models::{Limits, TaskRequest};
+use orux_models::runtime::MAX_WARNINGS;
+use orux_models::runtime::display::is_unsafe;
+use orux_models::{Diagnostic, Limits, TaskRequest};
+
+/// The printable form of each finding is data only, and warnings are capped.
+fn check_shown(errors: &[Diagnostic], warnings: &[Diagnostic]) {
+    assert!(warnings.len() <= MAX_WARNINGS + 1, "{} warnings", warnings.len());
+    for diagnostic in errors.iter().chain(warnings) {
+        let shown = diagnostic.to_string();
+        assert!(!shown.chars().any(is_unsafe), "{shown:?}");
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let outcome = TaskRequest::from_json(data);
+    match &outcome {
+        Ok(valid) => check_shown(&[], &valid.warnings),
+        Err(invalid) => check_shown(&invalid.errors, &invalid.warnings),
+    }
     match &outcome {
         Ok(valid) => {
             let json = valid.request.to_json().expect("a typed request serializes");
