@@ -78,6 +78,43 @@ impl std::error::Error for Error {
     }
 }
 
+/// Parses the process's command line, or exits as clap does (help and
+/// version on standard output with status 0, usage errors on standard error
+/// with status 2).
+///
+/// clap quotes an offending argument in its error as given; when an
+/// argument holds control or bidi characters, the error is the one for the
+/// arguments as shown through `display::escape`, so it quotes them as data.
+pub fn parse() -> Cli {
+    use clap::Parser;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let error = match Cli::try_parse_from(&args) {
+        Ok(cli) => return cli,
+        Err(error) => error,
+    };
+    let escape = orux_models::runtime::display::escape;
+    let hostile = args
+        .iter()
+        .any(|arg| matches!(escape(&arg.to_string_lossy()), std::borrow::Cow::Owned(_)));
+    if hostile {
+        let shown = args
+            .iter()
+            .map(|arg| escape(&arg.to_string_lossy()).into_owned());
+        if let Err(shown_error) = Cli::try_parse_from(shown) {
+            shown_error.exit();
+        }
+        // Escaped, the arguments parse (no known case does): print the
+        // original error escaped line by line, clap's own styles included,
+        // rather than let anything through raw or drop it.
+        let text = error.render().ansi().to_string();
+        let _ = text
+            .lines()
+            .try_for_each(|line| writeln!(io::stderr(), "{}", escape(line)));
+        std::process::exit(error.exit_code());
+    }
+    error.exit()
+}
+
 /// Runs a parsed command line and returns the process's exit status: 0
 /// success, 1 an invalid body, 2 a usage or I/O error (reported on standard
 /// error as `error: …`).

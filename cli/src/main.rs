@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    orux_cli::run(&orux_cli::Cli::parse())
+    orux_cli::run(&orux_cli::parse())
 }

@@ -170,3 +170,24 @@ fn explain_on_a_terminal_is_the_piped_table_with_styles() {
     let piped = run(&["explain", "hailuo-02"], b"");
     assert_eq!(without_styles(&output), support::stdout(&piped));
 }
+
+#[test]
+fn a_usage_error_quotes_a_hostile_argument_escaped() {
+    let (code, output) = in_terminal(&["validate", "--format", "j\u{1b}]0;owned\u{7}"], b"");
+    assert_eq!(code, 2);
+    let shown = without_styles(&output);
+    assert!(
+        shown.starts_with("error: invalid value 'j\\u001b]0;owned\\u0007' for '--format <FORMAT>'"),
+        "{shown}"
+    );
+    let (code, output) = in_terminal(&["\u{1b}[2J\u{202e}"], b"");
+    assert_eq!(code, 2);
+    let shown = without_styles(&output);
+    assert!(
+        shown.starts_with("error: unrecognized subcommand '\\u001b[2J\\u202e'"),
+        "{shown}"
+    );
+    // Piped, the same words.
+    let piped = run(&["\u{1b}[2J\u{202e}"], b"");
+    assert_eq!(support::stderr(&piped), shown);
+}
