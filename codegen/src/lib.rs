@@ -22,20 +22,12 @@ pub mod output;
 pub mod spec;
 pub mod yaml;
 
-// The generated crate's own rules for URLs and data URIs and its did-you-mean
-// helper, compiled into the generator from the same source files, so the checker
-// applies exactly the rules the runtime does (and the JSON Schema states the
-// runtime's own regexes) without the generator depending on its output.
-// Only part of each module is used here, hence `allow(dead_code)`.
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/data_uri.rs"]
-mod data_uri_rule;
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/suggest.rs"]
-mod suggest;
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/url.rs"]
-mod url_rule;
+// The runtime's own rules for URLs and data URIs and its did-you-mean helper,
+// so the checker applies exactly the rules the validator does (and the JSON
+// Schema states the validator's own regexes).
+use orux_runtime::data_uri as data_uri_rule;
+use orux_runtime::suggest;
+use orux_runtime::url as url_rule;
 
 pub use diagnostic::{SpecError, SpecErrors};
 pub use emit::GeneratedFile;

@@ -29,13 +29,13 @@
 //! ```
 //!
 //! The modules under `generated` are written by `cargo xtask regenerate`; the
-//! hand-written support they call is in [`runtime`].
+//! hand-written support they call is the `orux-runtime` crate.
 
 #[rustfmt::skip]
 mod generated;
 mod request;
-pub mod responses;
-pub mod runtime;
+pub use orux_runtime as runtime;
+pub use orux_runtime::responses;
 
 pub use generated::catalog;
 pub use generated::models::*;
@@ -46,3 +46,39 @@ pub use runtime::{
     DataUri, Diagnostic, DiagnosticKind, HttpsUrl, ImageInput, Limits, TaskRef, Validated,
     ValidationErrors,
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::{Model, TaskRequest};
+
+    #[test]
+    fn every_models_minimal_body_is_valid_and_minimal() {
+        for info in crate::catalog::MODELS {
+            let body = info
+                .minimal_body()
+                .unwrap_or_else(|| panic!("{}: a required field has no example", info.id));
+            let valid = TaskRequest::from_json(body.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {body} is invalid: {e}", info.id));
+            assert_eq!(valid.request.model().id(), info.id, "{body}");
+            assert_eq!(valid.warnings, [], "{body}");
+            // Exactly `model` and the required fields, in table order.
+            let object =
+                crate::runtime::json::parse_body(body.as_bytes(), &Default::default()).unwrap();
+            let keys: Vec<&str> = object.entries.iter().map(|e| e.key.as_ref()).collect();
+            let required: Vec<&str> = std::iter::once("model")
+                .chain(info.fields.iter().filter(|f| f.required).map(|f| f.name))
+                .collect();
+            assert_eq!(keys, required, "{body}");
+        }
+    }
+
+    #[test]
+    fn minimal_body_is_compact_json_with_model_first() {
+        assert_eq!(
+            Model::RunwayAleph.info().minimal_body().as_deref(),
+            Some(
+                r#"{"model":"runway-aleph","prompt":"A drone shot flying over Tokyo at sunset, cinematic","video_url":"https://example.com/clips/source.mp4"}"#
+            )
+        );
+    }
+}

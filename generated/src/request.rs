@@ -14,6 +14,17 @@ impl TaskRequest {
     }
 
     /// [`TaskRequest::from_json`] with explicit size and nesting limits.
+    ///
+    /// Change one limit and keep the others with struct update syntax:
+    ///
+    /// ```
+    /// use orux_models::{Limits, TaskRequest};
+    ///
+    /// let limits = Limits { max_body_bytes: 1024, ..Limits::default() };
+    /// let body = format!(r#"{{"model":"sora2","prompt":"{}"}}"#, "x".repeat(2000));
+    /// let errors = TaskRequest::from_json_with_limits(body.as_bytes(), &limits).unwrap_err();
+    /// assert!(errors.errors[0].message.contains("over the limit of 1024 bytes (max_body_bytes)"));
+    /// ```
     pub fn from_json_with_limits(
         body: &[u8],
         limits: &Limits,

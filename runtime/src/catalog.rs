@@ -1,6 +1,6 @@
-//! The types of the generated model catalog (`crate::catalog`).
+//! The types of the generated model catalog (`orux_models::catalog`).
 
-use crate::runtime::value_set::WireValue;
+use crate::value_set::WireValue;
 
 /// What kind of job a model does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,7 +89,7 @@ impl ModelInfo {
     /// `None` when a required field has no example. `models.yaml` must give one
     /// for every required field (the generator rejects a spec without, and
     /// checks each example against its field's type), so every model in
-    /// [`crate::catalog::MODELS`] has a minimal body.
+    /// `orux_models::catalog::MODELS` has a minimal body.
     pub fn minimal_body(&self) -> Option<String> {
         let mut body = String::from("{");
         push_member(&mut body, "model", WireValue::Str(self.id));
@@ -181,38 +181,6 @@ pub struct DirectiveSetInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Model, TaskRequest};
-
-    #[test]
-    fn every_models_minimal_body_is_valid_and_minimal() {
-        for info in crate::catalog::MODELS {
-            let body = info
-                .minimal_body()
-                .unwrap_or_else(|| panic!("{}: a required field has no example", info.id));
-            let valid = TaskRequest::from_json(body.as_bytes())
-                .unwrap_or_else(|e| panic!("{}: {body} is invalid: {e}", info.id));
-            assert_eq!(valid.request.model().id(), info.id, "{body}");
-            assert_eq!(valid.warnings, [], "{body}");
-            // Exactly `model` and the required fields, in table order.
-            let object =
-                crate::runtime::json::parse_body(body.as_bytes(), &Default::default()).unwrap();
-            let keys: Vec<&str> = object.entries.iter().map(|e| e.key.as_ref()).collect();
-            let required: Vec<&str> = std::iter::once("model")
-                .chain(info.fields.iter().filter(|f| f.required).map(|f| f.name))
-                .collect();
-            assert_eq!(keys, required, "{body}");
-        }
-    }
-
-    #[test]
-    fn minimal_body_is_compact_json_with_model_first() {
-        assert_eq!(
-            Model::RunwayAleph.info().minimal_body().as_deref(),
-            Some(
-                r#"{"model":"runway-aleph","prompt":"A drone shot flying over Tokyo at sunset, cinematic","video_url":"https://example.com/clips/source.mp4"}"#
-            )
-        );
-    }
 
     #[test]
     fn a_required_field_without_an_example_has_no_minimal_body() {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::runtime::json::JsonError;
+use crate::json::JsonError;
 
 /// The code Orux AI answers with for any rejected parameter; every error has it.
 pub const INVALID_PARAM: &str = "invalid_param";
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn value_lists_read_naturally() {
-        use crate::runtime::value_set::{WireValue, describe_values};
+        use crate::value_set::{WireValue, describe_values};
         assert_eq!(describe_values(&[WireValue::Int(8)]), "8");
         assert_eq!(
             describe_values(&[WireValue::Int(5), WireValue::Int(10)]),

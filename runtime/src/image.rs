@@ -6,8 +6,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::runtime::data_uri::{DataUri, DataUriError};
-use crate::runtime::url::{HttpsUrl, UrlError};
+use crate::data_uri::{DataUri, DataUriError};
+use crate::url::{HttpsUrl, UrlError};
 
 /// One of the three shapes an `image_input` field accepts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -21,16 +21,9 @@ use std::fmt;
 /// `image` object) hold at most `max_members` entries. Exceeding any of them
 /// is a parse error at path `""` whose message names the limit and its value.
 ///
-/// Change one and keep the others with struct update syntax:
-///
-/// ```
-/// use orux_models::{Limits, TaskRequest};
-///
-/// let limits = Limits { max_body_bytes: 1024, ..Limits::default() };
-/// let body = format!(r#"{{"model":"sora2","prompt":"{}"}}"#, "x".repeat(2000));
-/// let errors = TaskRequest::from_json_with_limits(body.as_bytes(), &limits).unwrap_err();
-/// assert!(errors.errors[0].message.contains("over the limit of 1024 bytes (max_body_bytes)"));
-/// ```
+/// Change one and keep the others with struct update syntax
+/// (`Limits { max_body_bytes: 1024, ..Limits::default() }`); an example
+/// is at `orux_models::TaskRequest::from_json_with_limits`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted body, in bytes; checked before anything else.

@@ -6,14 +6,14 @@
 
 use std::borrow::Cow;
 
-use crate::runtime::catalog::{FieldInfo, ModelInfo};
-use crate::runtime::directives::unknown_directives;
-use crate::runtime::image::{ImageError, ImageInput, TaskRef};
-use crate::runtime::json::{self, Entry, Limits, Value};
-use crate::runtime::report::{Diagnostic, DiagnosticKind, Report, UNKNOWN_DIRECTIVE, pointer};
-use crate::runtime::suggest::nearest;
-use crate::runtime::url::{HttpsUrl, UrlError};
-use crate::runtime::value_set::{ClosedSet, describe_values};
+use crate::catalog::{FieldInfo, ModelInfo};
+use crate::directives::unknown_directives;
+use crate::image::{ImageError, ImageInput, TaskRef};
+use crate::json::{self, Entry, Limits, Value};
+use crate::report::{Diagnostic, DiagnosticKind, Report, UNKNOWN_DIRECTIVE, pointer};
+use crate::suggest::nearest;
+use crate::url::{HttpsUrl, UrlError};
+use crate::value_set::{ClosedSet, describe_values};
 
 /// Longest excerpt of a received value quoted back in a message.
 const QUOTE_LIMIT: usize = 80;
@@ -143,7 +143,7 @@ impl<'r> FieldReader<'r> {
     ) -> Option<E> {
         let integers = matches!(
             E::ALL.first().map(|m| m.wire()),
-            Some(crate::runtime::WireValue::Int(_))
+            Some(crate::WireValue::Int(_))
         );
         let member = match (&entry.value, integers) {
             (Value::String(text), false) => E::from_wire_str(text),

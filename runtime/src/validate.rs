@@ -1,11 +1,11 @@
 //! Body-level validation: scan once, find the model, hand its fields to the
 //! model's generated validator, and collect every finding.
 
-use crate::runtime::catalog::ModelInfo;
-use crate::runtime::fields::{FieldReader, describe_typed};
-use crate::runtime::json::{self, Entry, Limits, Value};
-use crate::runtime::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
-use crate::runtime::suggest::nearest;
+use crate::catalog::ModelInfo;
+use crate::fields::{FieldReader, describe_typed};
+use crate::json::{self, Entry, Limits, Value};
+use crate::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
+use crate::suggest::nearest;
 
 /// What the generated `Model` enum provides to the body-level validator.
 pub trait Dispatch: Copy + 'static {

@@ -1,6 +1,8 @@
-//! Hand-written support that the generated code calls: the JSON scanner, the
-//! URL and data-URI rules, diagnostics, and the catalog types. Nothing in here is
-//! generated; nothing in here knows any particular model.
+//! Hand-written support that the generated `orux-models` crate calls: the JSON
+//! scanner, the URL and data-URI rules, diagnostics, the catalog types and the
+//! response types. Nothing in here is generated; nothing in here knows any
+//! particular model. Users depend on `orux-models`, which re-exports what they
+//! need from here.
 
 pub mod catalog;
 pub mod data_uri;
@@ -9,6 +11,7 @@ pub mod fields;
 pub mod image;
 pub mod json;
 pub mod report;
+pub mod responses;
 pub mod serde_support;
 pub mod suggest;
 pub mod url;

@@ -4,10 +4,10 @@
 //! Read liberally: fields these types do not know are ignored, and a status
 //! they do not know is kept as [`TaskStatus::Unknown`] instead of failing, so a
 //! new state on the server does not break a client. The JSON Schemas of the
-//! same shapes are in [`crate::schema::RESPONSES`].
+//! same shapes are in `orux_models::schema::RESPONSES`.
 //!
 //! ```
-//! use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
+//! use orux_runtime::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 //!
 //! // The docs' own examples.
 //! let submit: SubmitResponse = serde_json::from_str(
