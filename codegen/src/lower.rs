@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::data_uri_rule::DataUri;
 use crate::diagnostic::{Sink, Subject};
+use crate::emit;
 use crate::ir::{
     Capability, DirectiveSet, Field, FieldType, Ir, Literal, Model, ModelKind, RequestExample,
     SetKind, StringRules, ValueSet, Variant,
@@ -18,32 +19,7 @@ use crate::naming;
 use crate::spec::{ExampleDef, Named, ParamDef, Spec};
 use crate::url_rule::HttpsUrl;
 use crate::yaml::{Loc, Located, Node};
-
-/// Names the generated crate defines by hand or by fixed emission; a model or
-/// value set must not produce one of these.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "TaskRequest",
-    "Model",
-    "ModelInfo",
-    "FieldInfo",
-    "FieldKind",
-    "ModelKind",
-    "Capability",
-    "Validated",
-    "ValidationErrors",
-    "Diagnostic",
-    "DiagnosticKind",
-    "Limits",
-    "HttpsUrl",
-    "DataUri",
-    "ImageInput",
-    "TaskRef",
-    "WireValue",
-    "ClosedSet",
-];
-
-/// The field types the spec may name.
-const TYPE_NAMES: &[&str] = &["string", "url", "boolean", "enum", "image_input"];
+use orux_runtime::catalog::FieldKind;
 
 /// Edit-distance work (characters compared) that did-you-mean hints may
 /// cost per spec: a spec with typos gets its hints, a hostile one with
@@ -406,29 +382,26 @@ impl Lowerer<'_> {
             );
         }
         let kind = def.kind.as_ref().and_then(|k| {
-            let found = ModelKind::ALL.iter().find(|(_, name, _)| *name == k.value);
+            let found = ModelKind::from_spec_name(&k.value);
             if found.is_none() {
-                let names: Vec<&str> = ModelKind::ALL.iter().map(|(_, n, _)| *n).collect();
+                let names = ModelKind::ALL.map(ModelKind::as_str);
                 self.unknown(k, subject, "model kind", &names);
             }
-            found.map(|(kind, _, _)| *kind)
+            found
         });
         let mut capabilities = Vec::new();
         for cap in def.capabilities.iter().flatten() {
-            match Capability::ALL
-                .iter()
-                .find(|(_, name, _)| *name == cap.value)
-            {
-                Some((c, _, _)) if capabilities.contains(c) => {
+            match Capability::from_spec_name(&cap.value) {
+                Some(c) if capabilities.contains(&c) => {
                     self.sink.error(
                         cap.loc,
                         subject,
                         format!("duplicate capability `{}`", cap.value),
                     );
                 }
-                Some((c, _, _)) => capabilities.push(*c),
+                Some(c) => capabilities.push(c),
                 None => {
-                    let names: Vec<&str> = Capability::ALL.iter().map(|(_, n, _)| *n).collect();
+                    let names = Capability::ALL.map(Capability::as_str);
                     self.unknown(cap, subject, "capability", &names);
                 }
             }
@@ -790,7 +763,7 @@ impl Lowerer<'_> {
                 }
             }
             _ => {
-                self.unknown(ty, subject, "type", TYPE_NAMES);
+                self.unknown(ty, subject, "type", &FieldKind::SPEC_NAMES);
                 None
             }
         }
@@ -1060,8 +1033,11 @@ impl Lowerer<'_> {
 
     /// Generated type and module names must be unique across the crate.
     fn names(&mut self, spec: &Spec, models: &[Model]) {
-        let mut taken: BTreeMap<String, String> = RESERVED_TYPE_NAMES
+        // The runtime's types are re-exported beside the generated ones, and
+        // the emitters write `TaskRequest` and `Model` whatever the spec says.
+        let mut taken: BTreeMap<String, String> = orux_runtime::__private::TYPE_NAMES
             .iter()
+            .chain(&emit::FIXED_TYPE_NAMES)
             .map(|name| {
                 (
                     name.to_string(),

@@ -20,6 +20,33 @@ pub enum ModelKind {
 }
 
 impl ModelKind {
+    /// Every kind, in the order `models.yaml`'s format lists them.
+    pub const ALL: [ModelKind; 6] = [
+        ModelKind::TextToVideo,
+        ModelKind::ImageToVideo,
+        ModelKind::TextOrImageToVideo,
+        ModelKind::VideoEdit,
+        ModelKind::Avatar,
+        ModelKind::Upscale,
+    ];
+
+    /// The kind spelled this way in `models.yaml`.
+    pub fn from_spec_name(name: &str) -> Option<ModelKind> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// The Rust variant name (`TextToVideo`), as generated code names it.
+    pub const fn rust_name(self) -> &'static str {
+        match self {
+            ModelKind::TextToVideo => "TextToVideo",
+            ModelKind::ImageToVideo => "ImageToVideo",
+            ModelKind::TextOrImageToVideo => "TextOrImageToVideo",
+            ModelKind::VideoEdit => "VideoEdit",
+            ModelKind::Avatar => "Avatar",
+            ModelKind::Upscale => "Upscale",
+        }
+    }
+
     /// The spelling used in `models.yaml` (`text-to-video`).
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +68,21 @@ pub enum Capability {
 }
 
 impl Capability {
+    /// Every capability.
+    pub const ALL: [Capability; 1] = [Capability::Audio];
+
+    /// The capability spelled this way in `models.yaml`.
+    pub fn from_spec_name(name: &str) -> Option<Capability> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The Rust variant name (`Audio`), as generated code names it.
+    pub const fn rust_name(self) -> &'static str {
+        match self {
+            Capability::Audio => "Audio",
+        }
+    }
+
     /// The spelling used in `models.yaml` (`audio`).
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -130,6 +172,19 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// Every type name `models.yaml` may give a parameter.
+    pub const SPEC_NAMES: [&'static str; 5] = [
+        FieldKind::String.as_str(),
+        FieldKind::Url.as_str(),
+        FieldKind::Boolean.as_str(),
+        FieldKind::Enum {
+            set: "",
+            rust_type: "",
+        }
+        .as_str(),
+        FieldKind::ImageInput.as_str(),
+    ];
+
     /// The type's name as written in `models.yaml`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -181,6 +236,26 @@ pub struct DirectiveSetInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_names_and_rust_names_round_trip() {
+        for kind in ModelKind::ALL {
+            assert_eq!(ModelKind::from_spec_name(kind.as_str()), Some(kind));
+            assert_eq!(format!("{kind:?}"), kind.rust_name());
+        }
+        for capability in Capability::ALL {
+            assert_eq!(
+                Capability::from_spec_name(capability.as_str()),
+                Some(capability)
+            );
+            assert_eq!(format!("{capability:?}"), capability.rust_name());
+        }
+        assert_eq!(ModelKind::from_spec_name("TextToVideo"), None);
+        assert_eq!(
+            FieldKind::SPEC_NAMES,
+            ["string", "url", "boolean", "enum", "image_input"]
+        );
+    }
 
     #[test]
     fn a_required_field_without_an_example_has_no_minimal_body() {

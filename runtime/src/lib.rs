@@ -29,3 +29,67 @@ pub use report::{
 pub use url::{HttpsUrl, UrlError};
 pub use validate::{Dispatch, UnknownModel};
 pub use value_set::{ClosedSet, WireValue};
+
+/// What generated code and the generator need from the runtime, not part of
+/// its API: no semver promise, may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// The runtime types that `orux-models` puts beside its generated ones,
+    /// so the generator gives no model or value set one of these names.
+    pub const TYPE_NAMES: &[&str] = &[
+        "ModelInfo",
+        "FieldInfo",
+        "FieldKind",
+        "ModelKind",
+        "Capability",
+        "DirectiveSetInfo",
+        "Validated",
+        "ValidationErrors",
+        "Diagnostic",
+        "DiagnosticKind",
+        "Limits",
+        "HttpsUrl",
+        "DataUri",
+        "ImageInput",
+        "TaskRef",
+        "WireValue",
+        "ClosedSet",
+    ];
+
+    #[cfg(test)]
+    mod tests {
+        use super::TYPE_NAMES;
+
+        /// The last path segment of a type's name.
+        fn short<T: ?Sized>() -> &'static str {
+            let full = std::any::type_name::<T>();
+            full.rsplit("::").next().unwrap_or(full)
+        }
+
+        #[test]
+        fn type_names_name_the_runtime_types() {
+            use crate::*;
+            let actual = [
+                short::<ModelInfo>(),
+                short::<FieldInfo>(),
+                short::<FieldKind>(),
+                short::<ModelKind>(),
+                short::<Capability>(),
+                short::<DirectiveSetInfo>(),
+                short::<Validated<()>>().trim_end_matches("<()>"),
+                short::<ValidationErrors>(),
+                short::<Diagnostic>(),
+                short::<DiagnosticKind>(),
+                short::<Limits>(),
+                short::<HttpsUrl>(),
+                short::<DataUri>(),
+                short::<ImageInput>(),
+                short::<TaskRef>(),
+                short::<WireValue>(),
+            ];
+            // `ClosedSet` is a trait without a vtable, so it has no `type_name`.
+            assert_eq!(TYPE_NAMES[..actual.len()], actual);
+            assert_eq!(TYPE_NAMES[actual.len()..], ["ClosedSet"]);
+        }
+    }
+}

@@ -52,6 +52,9 @@ impl std::error::Error for EmitError {}
 /// Where the generated Rust modules live inside the crate.
 pub const RUST_DIR: &str = "src/generated";
 
+/// The types the emitters write whatever the spec says (`task_request.rs`).
+pub const FIXED_TYPE_NAMES: [&str; 2] = ["TaskRequest", "Model"];
+
 /// Where the JSON Schema bundle and the OpenAPI document live inside the crate.
 pub const SCHEMA_DIR: &str = schema::DIR;
 
