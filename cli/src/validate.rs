@@ -3,7 +3,6 @@
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
 
-use orux_models::runtime::json::{JsonError, JsonErrorKind};
 use orux_models::{Diagnostic, Limits, TaskRequest, ValidationErrors};
 
 use crate::input::{self, Fit};
@@ -39,16 +38,7 @@ impl Outcome {
     pub fn of_read(buf: &[u8], fit: Fit, limits: &Limits) -> Outcome {
         match fit {
             Fit::Complete => Outcome::of_body(buf, limits),
-            Fit::TooLarge { size } => {
-                let error = JsonError {
-                    offset: 0,
-                    kind: JsonErrorKind::TooLarge {
-                        limit: limits.max_body_bytes,
-                        size: usize::try_from(size).unwrap_or(usize::MAX),
-                    },
-                };
-                ValidationErrors::from(error).into()
-            }
+            Fit::TooLarge { size } => ValidationErrors::body_too_large(size, limits).into(),
         }
     }
 

@@ -86,9 +86,9 @@ pub struct DirectiveSet {
 
 // A model's kind and capabilities are the runtime's own types: the catalog the
 // generator writes names them, and the generator reads their spellings.
-pub use orux_runtime::catalog::{Capability, ModelKind};
+pub use orux_runtime::{Capability, ModelKind};
 
-use orux_runtime::catalog::FieldKind;
+use orux_runtime::FieldKind;
 
 /// One model and its parameter table.
 #[derive(Clone, Debug, PartialEq)]

@@ -22,13 +22,6 @@ pub mod output;
 pub mod spec;
 pub mod yaml;
 
-// The runtime's own rules for URLs and data URIs and its did-you-mean helper,
-// so the checker applies exactly the rules the validator does (and the JSON
-// Schema states the validator's own regexes).
-use orux_runtime::data_uri as data_uri_rule;
-use orux_runtime::suggest;
-use orux_runtime::url as url_rule;
-
 pub use diagnostic::{SpecError, SpecErrors};
 pub use emit::GeneratedFile;
 pub use limits::SpecLimits;

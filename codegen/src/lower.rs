@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::data_uri_rule::DataUri;
 use crate::diagnostic::{Sink, Subject};
 use crate::emit;
 use crate::ir::{
@@ -17,9 +16,9 @@ use crate::ir::{
 use crate::limits::SpecLimits;
 use crate::naming;
 use crate::spec::{ExampleDef, Named, ParamDef, Spec};
-use crate::url_rule::HttpsUrl;
 use crate::yaml::{Loc, Located, Node};
-use orux_runtime::catalog::FieldKind;
+// The runtime's own URL and data-URI rules check the spec's values.
+use orux_runtime::{DataUri, FieldKind, HttpsUrl};
 
 /// Edit-distance work (characters compared) that did-you-mean hints may
 /// cost per spec: a spec with typos gets its hints, a hostile one with

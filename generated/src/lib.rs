@@ -34,17 +34,25 @@
 #[rustfmt::skip]
 mod generated;
 mod request;
-pub use orux_runtime as runtime;
+
+/// The model catalog: every model's metadata and parameter table, as data
+/// ([`MODELS`](catalog::MODELS)), and the types that describe them.
+pub mod catalog {
+    pub use crate::generated::catalog::*;
+    pub use orux_runtime::{
+        Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind, describe_values,
+    };
+}
 pub use orux_runtime::responses;
 
-pub use generated::catalog;
 pub use generated::models::*;
 pub use generated::schema;
 pub use generated::task_request::{Model, TaskRequest};
 pub use generated::value_sets::*;
-pub use runtime::{
-    DataUri, Diagnostic, DiagnosticKind, HttpsUrl, ImageInput, Limits, TaskRef, Validated,
-    ValidationErrors,
+pub use orux_runtime::{
+    ClosedSet, DataUri, DataUriError, Diagnostic, DiagnosticKind, HttpsUrl, INVALID_PARAM,
+    ImageError, ImageInput, Limits, TaskRef, UNKNOWN_DIRECTIVE, UnknownModel, UrlError, Validated,
+    ValidationErrors, WireValue,
 };
 
 #[cfg(test)]
@@ -63,7 +71,7 @@ mod tests {
             assert_eq!(valid.warnings, [], "{body}");
             // Exactly `model` and the required fields, in table order.
             let object =
-                crate::runtime::json::parse_body(body.as_bytes(), &Default::default()).unwrap();
+                orux_runtime::__private::parse_body(body.as_bytes(), &Default::default()).unwrap();
             let keys: Vec<&str> = object.entries.iter().map(|e| e.key.as_ref()).collect();
             let required: Vec<&str> = std::iter::once("model")
                 .chain(info.fields.iter().filter(|f| f.required).map(|f| f.name))

@@ -1,7 +1,8 @@
 //! The entry points of [`TaskRequest`] that are not generated.
 
-use crate::runtime::validate::validate_body;
-use crate::runtime::{Limits, Validated, ValidationErrors};
+use orux_runtime::__private::validate_body;
+use orux_runtime::{Limits, Validated, ValidationErrors};
+
 use crate::{Model, TaskRequest};
 
 impl TaskRequest {
@@ -29,7 +30,13 @@ impl TaskRequest {
         body: &[u8],
         limits: &Limits,
     ) -> Result<Validated<TaskRequest>, ValidationErrors> {
-        validate_body::<Model>(body, limits)
+        validate_body(
+            body,
+            limits,
+            &Model::ALL,
+            Model::info,
+            Model::validate_fields,
+        )
     }
 
     /// The request as compact JSON: `model` first, then only the fields set.

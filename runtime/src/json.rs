@@ -158,6 +158,21 @@ pub enum JsonErrorKind {
     TrailingCharacters,
 }
 
+impl crate::ValidationErrors {
+    /// The error for a body of `size` bytes over `limits.max_body_bytes`, for a
+    /// caller that stopped reading it (a stream) instead of passing it whole.
+    pub fn body_too_large(size: u64, limits: &Limits) -> crate::ValidationErrors {
+        JsonError {
+            offset: 0,
+            kind: JsonErrorKind::TooLarge {
+                limit: limits.max_body_bytes,
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+            },
+        }
+        .into()
+    }
+}
+
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.offset;
@@ -249,19 +264,6 @@ pub fn parse_object<'a>(
 ) -> Result<Object<'a>, JsonError> {
     check_size(text.len(), base_offset, limits)?;
     Scanner::new(text, base_offset, limits).top_level()
-}
-
-/// The JSON type of a value, as named in error messages: "string", "number",
-/// "boolean", "null", "object" or "array".
-pub fn type_name(value: &Value<'_>) -> &'static str {
-    match value {
-        Value::String(_) => "string",
-        Value::Number(_) => "number",
-        Value::Bool(_) => "boolean",
-        Value::Null => "null",
-        Value::Object(_) => "object",
-        Value::Array(_) => "array",
-    }
 }
 
 /// The integer a JSON number denotes, if it denotes one that fits `i64`.
@@ -1628,15 +1630,5 @@ mod tests {
             ),
             "invalid JSON at byte 3: expected ':' but found '\\n'"
         );
-    }
-
-    #[test]
-    fn type_names() {
-        assert_eq!(type_name(&Value::String("x".into())), "string");
-        assert_eq!(type_name(&Value::Number("1")), "number");
-        assert_eq!(type_name(&Value::Bool(false)), "boolean");
-        assert_eq!(type_name(&Value::Null), "null");
-        assert_eq!(type_name(&Value::Object("{}")), "object");
-        assert_eq!(type_name(&Value::Array("[]")), "array");
     }
 }

@@ -4,36 +4,46 @@
 //! particular model. Users depend on `orux-models`, which re-exports what they
 //! need from here.
 
-pub mod catalog;
-pub mod data_uri;
-pub mod directives;
-pub mod fields;
-pub mod image;
-pub mod json;
-pub mod report;
+// The modules are private: users get the types re-exported below (through
+// `orux-models`), generated code gets its helpers from `__private`.
+mod catalog;
+mod data_uri;
+mod directives;
+mod fields;
+mod image;
+mod json;
+mod report;
 pub mod responses;
-pub mod serde_support;
-pub mod suggest;
-pub mod url;
-pub mod validate;
-pub mod value_set;
+mod serde_support;
+mod suggest;
+mod url;
+mod validate;
+mod value_set;
 
 pub use catalog::{Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind};
 pub use data_uri::{DataUri, DataUriError};
-pub use fields::FieldReader;
 pub use image::{ImageError, ImageInput, TaskRef};
 pub use json::Limits;
 pub use report::{
     Diagnostic, DiagnosticKind, INVALID_PARAM, UNKNOWN_DIRECTIVE, Validated, ValidationErrors,
 };
 pub use url::{HttpsUrl, UrlError};
-pub use validate::{Dispatch, UnknownModel};
-pub use value_set::{ClosedSet, WireValue};
+pub use validate::UnknownModel;
+pub use value_set::{ClosedSet, WireValue, describe_values};
 
 /// What generated code and the generator need from the runtime, not part of
 /// its API: no semver promise, may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::data_uri::{DATA_URI_PATTERN, check_base64};
+    pub use crate::fields::FieldReader;
+    pub use crate::json::{Entry, Object, Value, parse_body};
+    pub use crate::serde_support::present;
+    pub use crate::suggest::nearest;
+    pub use crate::url::HTTPS_URL_PATTERN;
+    pub use crate::validate::validate_body;
+    pub use crate::value_set::{deserialize as deserialize_member, serialize as serialize_member};
+
     /// The runtime types that `orux-models` puts beside its generated ones,
     /// so the generator gives no model or value set one of these names.
     pub const TYPE_NAMES: &[&str] = &[

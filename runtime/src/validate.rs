@@ -7,30 +7,17 @@ use crate::json::{self, Entry, Limits, Value};
 use crate::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
 use crate::suggest::nearest;
 
-/// What the generated `Model` enum provides to the body-level validator.
-pub trait Dispatch: Copy + 'static {
-    /// The typed request of any model.
-    type Request;
-
-    /// Every model id, in spec order.
-    fn ids() -> &'static [&'static str];
-
-    /// The model with this exact id.
-    fn from_id(id: &str) -> Option<Self>;
-
-    /// Metadata and parameter table.
-    fn info(self) -> &'static ModelInfo;
-
-    /// Runs the model's generated validator over the body's entries.
-    fn validate(self, entries: &[Entry<'_>], reader: &mut FieldReader<'_>)
-    -> Option<Self::Request>;
-}
-
 /// Validates a raw body: every error at once, or the typed request.
-pub fn validate_body<M: Dispatch>(
+///
+/// `models` are every model in spec order, `info` gives one's parameter
+/// table and `validate` runs its generated field validator.
+pub fn validate_body<M: Copy, R>(
     body: &[u8],
     limits: &Limits,
-) -> Result<Validated<M::Request>, ValidationErrors> {
+    models: &[M],
+    info: impl Fn(M) -> &'static ModelInfo,
+    validate: impl FnOnce(M, &[Entry<'_>], &mut FieldReader<'_>) -> Option<R>,
+) -> Result<Validated<R>, ValidationErrors> {
     let object = json::parse_body(body, limits)?;
     let mut report = Report::default();
     for duplicate in &object.duplicates {
@@ -45,23 +32,31 @@ pub fn validate_body<M: Dispatch>(
             None,
         );
     }
-    let Some(model) = find_model::<M>(&object.entries, &mut report) else {
+    let ids = || models.iter().map(|&m| info(m).id);
+    let Some(model) = find_model(&object.entries, &mut report, models, &info, ids) else {
         return report.finish(None, None);
     };
-    let mut reader = FieldReader::new(model.info(), &mut report, limits);
-    let request = model.validate(&object.entries, &mut reader);
-    report.finish(Some(model.info().id), request)
+    let mut reader = FieldReader::new(info(model), &mut report, limits);
+    let request = validate(model, &object.entries, &mut reader);
+    report.finish(Some(info(model).id), request)
 }
 
 /// The model the body names, or why there is none.
-fn find_model<M: Dispatch>(entries: &[Entry<'_>], report: &mut Report) -> Option<M> {
+fn find_model<M: Copy, I: Iterator<Item = &'static str>>(
+    entries: &[Entry<'_>],
+    report: &mut Report,
+    models: &[M],
+    info: impl Fn(M) -> &'static ModelInfo,
+    ids: impl Fn() -> I,
+) -> Option<M> {
+    let known = || ids().collect::<Vec<_>>().join(", ");
     let path = || "/model".to_owned();
     let Some(entry) = entries.iter().find(|e| e.key == "model") else {
         report.error(
             DiagnosticKind::MissingModel,
             path(),
             None,
-            format!("model is required; one of: {}", M::ids().join(", ")),
+            format!("model is required; one of: {}", known()),
             None,
         );
         return None;
@@ -84,14 +79,14 @@ fn find_model<M: Dispatch>(entries: &[Entry<'_>], report: &mut Report) -> Option
         );
         return None;
     };
-    if let Some(model) = M::from_id(id) {
+    if let Some(&model) = models.iter().find(|&&m| info(m).id == id.as_ref()) {
         return Some(model);
     }
-    let unknown = UnknownModel::new::<M>(id);
+    let unknown = UnknownModel::new(id, ids());
     let mut message = unknown.to_string();
     if unknown.suggestion.is_none() {
         // Nothing is close: list what there is instead.
-        message.push_str(&format!("; known models: {}", M::ids().join(", ")));
+        message.push_str(&format!("; known models: {}", known()));
     }
     report.error(
         DiagnosticKind::UnknownModel,
@@ -113,11 +108,11 @@ pub struct UnknownModel {
 }
 
 impl UnknownModel {
-    /// Looks up the nearest known id for the message.
-    pub fn new<M: Dispatch>(id: &str) -> Self {
+    /// `id`, with the nearest of the `known` ids for the message.
+    pub fn new(id: &str, known: impl IntoIterator<Item = &'static str>) -> Self {
         UnknownModel {
             id: id.to_owned(),
-            suggestion: nearest(id, M::ids().iter().copied()),
+            suggestion: nearest(id, known),
         }
     }
 }

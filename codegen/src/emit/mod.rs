@@ -88,7 +88,7 @@ fn module_tree() -> TokenStream {
     quote! {
         //! Code generated from `models.yaml`: request types, value sets, the model
         //! catalog, validation, and the JSON Schema files as text. The
-        //! hand-written support it calls is in `crate::runtime`.
+        //! hand-written support it calls is the `orux-runtime` crate.
         pub mod catalog;
         pub mod models;
         pub mod schema;
@@ -129,12 +129,12 @@ fn doc(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// A literal as a `crate::runtime::WireValue` expression.
+/// A literal as a `::orux_runtime::WireValue` expression.
 fn wire_value(literal: &Literal) -> TokenStream {
     match literal {
-        Literal::String(s) => quote! { crate::runtime::WireValue::Str(#s) },
-        Literal::Integer(i) => quote! { crate::runtime::WireValue::Int(#i) },
-        Literal::Bool(b) => quote! { crate::runtime::WireValue::Bool(#b) },
+        Literal::String(s) => quote! { ::orux_runtime::WireValue::Str(#s) },
+        Literal::Integer(i) => quote! { ::orux_runtime::WireValue::Int(#i) },
+        Literal::Bool(b) => quote! { ::orux_runtime::WireValue::Bool(#b) },
     }
 }
 
@@ -142,13 +142,13 @@ fn wire_value(literal: &Literal) -> TokenStream {
 fn field_type(ir: &Ir, ty: &FieldType) -> TokenStream {
     match ty {
         FieldType::String(_) => quote! { ::std::string::String },
-        FieldType::Url => quote! { crate::runtime::HttpsUrl },
+        FieldType::Url => quote! { ::orux_runtime::HttpsUrl },
         FieldType::Boolean => quote! { bool },
         FieldType::Enum(index) => {
             let name = ident(&ir.value_sets[*index].rust_name);
             quote! { crate::generated::value_sets::#name }
         }
-        FieldType::ImageInput => quote! { crate::runtime::ImageInput },
+        FieldType::ImageInput => quote! { ::orux_runtime::ImageInput },
     }
 }
 

@@ -118,7 +118,7 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
             #[serde(
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::serde_support::present"
+                deserialize_with = "::orux_runtime::__private::present"
             )]
             pub #name: ::std::option::Option<#ty>
         }
@@ -249,8 +249,8 @@ fn validator(model: &Model) -> TokenStream {
     quote! {
         /// Checks the top-level entries of a body whose `model` named this model.
         pub(crate) fn validate(
-            entries: &[crate::runtime::json::Entry<'_>],
-            reader: &mut crate::runtime::FieldReader<'_>,
+            entries: &[::orux_runtime::__private::Entry<'_>],
+            reader: &mut ::orux_runtime::__private::FieldReader<'_>,
         ) -> ::std::option::Option<#struct_name> {
             let fields = crate::generated::catalog::#info.fields;
             #(let mut #locals = ::std::option::Option::None;)*

@@ -49,7 +49,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
             }
 
             /// Metadata and parameter table.
-            pub fn info(self) -> &'static crate::runtime::ModelInfo {
+            pub fn info(self) -> &'static ::orux_runtime::ModelInfo {
                 match self { #(Model::#variants => &crate::generated::catalog::#statics,)* }
             }
         }
@@ -61,32 +61,19 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         }
 
         impl ::std::str::FromStr for Model {
-            type Err = crate::runtime::UnknownModel;
+            type Err = ::orux_runtime::UnknownModel;
 
             fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-                Model::from_id(id).ok_or_else(|| crate::runtime::UnknownModel::new::<Model>(id))
+                Model::from_id(id).ok_or_else(|| ::orux_runtime::UnknownModel::new(id, Model::ALL.map(Model::id)))
             }
         }
 
-        impl crate::runtime::Dispatch for Model {
-            type Request = TaskRequest;
-
-            fn ids() -> &'static [&'static str] {
-                &[#(#ids),*]
-            }
-
-            fn from_id(id: &str) -> ::std::option::Option<Self> {
-                Model::from_id(id)
-            }
-
-            fn info(self) -> &'static crate::runtime::ModelInfo {
-                Model::info(self)
-            }
-
-            fn validate(
+        impl Model {
+            /// Runs this model's generated validator over a body's entries.
+            pub(crate) fn validate_fields(
                 self,
-                entries: &[crate::runtime::json::Entry<'_>],
-                reader: &mut crate::runtime::FieldReader<'_>,
+                entries: &[::orux_runtime::__private::Entry<'_>],
+                reader: &mut ::orux_runtime::__private::FieldReader<'_>,
             ) -> ::std::option::Option<TaskRequest> {
                 match self {
                     #(Model::#variants => crate::generated::models::#modules::validate(entries, reader).map(TaskRequest::#variants),)*

@@ -75,29 +75,29 @@ fn value_set(set: &ValueSet) -> TokenStream {
             #accessor
         }
 
-        impl crate::runtime::ClosedSet for #name {
+        impl ::orux_runtime::ClosedSet for #name {
             const ALL: &'static [Self] = &Self::ALL;
 
-            fn wire(self) -> crate::runtime::WireValue {
+            fn wire(self) -> ::orux_runtime::WireValue {
                 match self { #(Self::#variants => #wires,)* }
             }
         }
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+                ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
             }
         }
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::runtime::value_set::serialize(*self, serializer)
+                ::orux_runtime::__private::serialize_member(*self, serializer)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::value_set::deserialize(deserializer)
+                ::orux_runtime::__private::deserialize_member(deserializer)
             }
         }
     }

@@ -112,7 +112,7 @@ impl Model {
         }
     }
     /// Metadata and parameter table.
-    pub fn info(self) -> &'static crate::runtime::ModelInfo {
+    pub fn info(self) -> &'static ::orux_runtime::ModelInfo {
         match self {
             Model::Veo31Quality => &crate::generated::catalog::VEO_3_1_QUALITY,
             Model::Veo31Fast => &crate::generated::catalog::VEO_3_1_FAST,
@@ -142,44 +142,21 @@ impl ::std::fmt::Display for Model {
     }
 }
 impl ::std::str::FromStr for Model {
-    type Err = crate::runtime::UnknownModel;
+    type Err = ::orux_runtime::UnknownModel;
     fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-        Model::from_id(id).ok_or_else(|| crate::runtime::UnknownModel::new::<Model>(id))
+        Model::from_id(id)
+            .ok_or_else(|| ::orux_runtime::UnknownModel::new(
+                id,
+                Model::ALL.map(Model::id),
+            ))
     }
 }
-impl crate::runtime::Dispatch for Model {
-    type Request = TaskRequest;
-    fn ids() -> &'static [&'static str] {
-        &[
-            "veo-3.1-quality",
-            "veo-3.1-fast",
-            "sora2",
-            "runway-gen3-alpha-turbo",
-            "runway-gen4",
-            "runway-aleph",
-            "kling-v21-master-i2v",
-            "kling-v21-master-t2v",
-            "kling-v25-i2v-pro",
-            "kling-v25-t2v-pro",
-            "kling-avatar-std",
-            "kling-avatar-pro",
-            "hailuo-02",
-            "grok-imagine-t2v",
-            "grok-imagine-i2v",
-            "topaz-upscale",
-            "infinitalk-audio",
-        ]
-    }
-    fn from_id(id: &str) -> ::std::option::Option<Self> {
-        Model::from_id(id)
-    }
-    fn info(self) -> &'static crate::runtime::ModelInfo {
-        Model::info(self)
-    }
-    fn validate(
+impl Model {
+    /// Runs this model's generated validator over a body's entries.
+    pub(crate) fn validate_fields(
         self,
-        entries: &[crate::runtime::json::Entry<'_>],
-        reader: &mut crate::runtime::FieldReader<'_>,
+        entries: &[::orux_runtime::__private::Entry<'_>],
+        reader: &mut ::orux_runtime::__private::FieldReader<'_>,
     ) -> ::std::option::Option<TaskRequest> {
         match self {
             Model::Veo31Quality => {

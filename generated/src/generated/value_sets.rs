@@ -27,19 +27,19 @@ impl AspectRatio {
         }
     }
 }
-impl crate::runtime::ClosedSet for AspectRatio {
+impl ::orux_runtime::ClosedSet for AspectRatio {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Ratio16_9 => crate::runtime::WireValue::Str("16:9"),
-            Self::Ratio9_16 => crate::runtime::WireValue::Str("9:16"),
-            Self::Ratio1_1 => crate::runtime::WireValue::Str("1:1"),
+            Self::Ratio16_9 => ::orux_runtime::WireValue::Str("16:9"),
+            Self::Ratio9_16 => ::orux_runtime::WireValue::Str("9:16"),
+            Self::Ratio1_1 => ::orux_runtime::WireValue::Str("1:1"),
         }
     }
 }
 impl ::std::fmt::Display for AspectRatio {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for AspectRatio {
@@ -47,14 +47,14 @@ impl ::serde::Serialize for AspectRatio {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AspectRatio {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Output aspect ratio, width:height, without the square format.
@@ -78,18 +78,18 @@ impl AspectRatioNoSquare {
         }
     }
 }
-impl crate::runtime::ClosedSet for AspectRatioNoSquare {
+impl ::orux_runtime::ClosedSet for AspectRatioNoSquare {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Ratio16_9 => crate::runtime::WireValue::Str("16:9"),
-            Self::Ratio9_16 => crate::runtime::WireValue::Str("9:16"),
+            Self::Ratio16_9 => ::orux_runtime::WireValue::Str("16:9"),
+            Self::Ratio9_16 => ::orux_runtime::WireValue::Str("9:16"),
         }
     }
 }
 impl ::std::fmt::Display for AspectRatioNoSquare {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for AspectRatioNoSquare {
@@ -97,14 +97,14 @@ impl ::serde::Serialize for AspectRatioNoSquare {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AspectRatioNoSquare {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds.
@@ -128,18 +128,18 @@ impl Duration5Or10 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration5Or10 {
+impl ::orux_runtime::ClosedSet for Duration5Or10 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds5 => crate::runtime::WireValue::Int(5i64),
-            Self::Seconds10 => crate::runtime::WireValue::Int(10i64),
+            Self::Seconds5 => ::orux_runtime::WireValue::Int(5i64),
+            Self::Seconds10 => ::orux_runtime::WireValue::Int(10i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration5Or10 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for Duration5Or10 {
@@ -147,14 +147,14 @@ impl ::serde::Serialize for Duration5Or10 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration5Or10 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds.
@@ -178,18 +178,18 @@ impl Duration6Or10 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration6Or10 {
+impl ::orux_runtime::ClosedSet for Duration6Or10 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds6 => crate::runtime::WireValue::Int(6i64),
-            Self::Seconds10 => crate::runtime::WireValue::Int(10i64),
+            Self::Seconds6 => ::orux_runtime::WireValue::Int(6i64),
+            Self::Seconds10 => ::orux_runtime::WireValue::Int(10i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration6Or10 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for Duration6Or10 {
@@ -197,14 +197,14 @@ impl ::serde::Serialize for Duration6Or10 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration6Or10 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds; Veo 3.1 is fixed at 8.
@@ -225,17 +225,17 @@ impl Duration8 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration8 {
+impl ::orux_runtime::ClosedSet for Duration8 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds8 => crate::runtime::WireValue::Int(8i64),
+            Self::Seconds8 => ::orux_runtime::WireValue::Int(8i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration8 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for Duration8 {
@@ -243,14 +243,14 @@ impl ::serde::Serialize for Duration8 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration8 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Output resolution of Veo 3.1.
@@ -274,18 +274,18 @@ impl VeoResolution {
         }
     }
 }
-impl crate::runtime::ClosedSet for VeoResolution {
+impl ::orux_runtime::ClosedSet for VeoResolution {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Res720p => crate::runtime::WireValue::Str("720p"),
-            Self::Res1080p => crate::runtime::WireValue::Str("1080p"),
+            Self::Res720p => ::orux_runtime::WireValue::Str("720p"),
+            Self::Res1080p => ::orux_runtime::WireValue::Str("1080p"),
         }
     }
 }
 impl ::std::fmt::Display for VeoResolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for VeoResolution {
@@ -293,14 +293,14 @@ impl ::serde::Serialize for VeoResolution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VeoResolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Target resolution of an upscale.
@@ -324,18 +324,18 @@ impl UpscaleResolution {
         }
     }
 }
-impl crate::runtime::ClosedSet for UpscaleResolution {
+impl ::orux_runtime::ClosedSet for UpscaleResolution {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Res1080p => crate::runtime::WireValue::Str("1080p"),
-            Self::Res4k => crate::runtime::WireValue::Str("4k"),
+            Self::Res1080p => ::orux_runtime::WireValue::Str("1080p"),
+            Self::Res4k => ::orux_runtime::WireValue::Str("4k"),
         }
     }
 }
 impl ::std::fmt::Display for UpscaleResolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
 impl ::serde::Serialize for UpscaleResolution {
@@ -343,13 +343,13 @@ impl ::serde::Serialize for UpscaleResolution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpscaleResolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }

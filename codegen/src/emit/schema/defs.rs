@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::data_uri_rule::DATA_URI_PATTERN;
 use crate::ir::{Field, FieldType, Ir, Literal, Model, RequestExample, SetKind, StringRules};
 use crate::naming;
-use crate::url_rule::HTTPS_URL_PATTERN;
+// The runtime's own regexes, so the schema says what the validator says.
+use orux_runtime::__private::{DATA_URI_PATTERN, HTTPS_URL_PATTERN};
 
 // Shared definitions are named like the Rust types they mirror and carry no
 // `title`: type generators then inline them where used (`duration?: 5 | 10`)

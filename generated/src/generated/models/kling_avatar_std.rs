@@ -16,20 +16,20 @@ pub struct KlingAvatarStdRequest {
     /// Avatar source image.
     ///
     /// Required. An absolute https URL.
-    pub image_url: crate::runtime::HttpsUrl,
+    pub image_url: ::orux_runtime::HttpsUrl,
     /// Driver audio track.
     ///
     /// Required. An absolute https URL.
-    pub audio_url: crate::runtime::HttpsUrl,
+    pub audio_url: ::orux_runtime::HttpsUrl,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
     ///
     /// Optional. An absolute https URL.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl KlingAvatarStdRequest {
     /// The model this request is for.
@@ -37,8 +37,8 @@ impl KlingAvatarStdRequest {
     /// A request with the required fields (`prompt`, `image_url`, `audio_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
-        image_url: crate::runtime::HttpsUrl,
-        audio_url: crate::runtime::HttpsUrl,
+        image_url: ::orux_runtime::HttpsUrl,
+        audio_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             prompt: prompt.into(),
@@ -55,8 +55,8 @@ impl ::std::convert::From<KlingAvatarStdRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<KlingAvatarStdRequest> {
     let fields = crate::generated::catalog::KLING_AVATAR_STD.fields;
     let mut field_prompt = ::std::option::Option::None;

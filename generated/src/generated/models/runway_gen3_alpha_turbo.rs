@@ -16,14 +16,14 @@ pub struct RunwayGen3AlphaTurboRequest {
     /// Starting frame (image-to-video).
     ///
     /// Required. An absolute https URL.
-    pub image_url: crate::runtime::HttpsUrl,
+    pub image_url: ::orux_runtime::HttpsUrl,
     /// Seconds.
     ///
     /// Optional. Default: `5`. Allowed: `5`, `10`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// Optional camera-motion hint, e.g. "zoom_in", "pan_left".
@@ -32,7 +32,7 @@ pub struct RunwayGen3AlphaTurboRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub camera_motion: ::std::option::Option<::std::string::String>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
@@ -41,9 +41,9 @@ pub struct RunwayGen3AlphaTurboRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl RunwayGen3AlphaTurboRequest {
     /// The model this request is for.
@@ -51,7 +51,7 @@ impl RunwayGen3AlphaTurboRequest {
     /// A request with the required fields (`prompt`, `image_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
-        image_url: crate::runtime::HttpsUrl,
+        image_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             prompt: prompt.into(),
@@ -73,8 +73,8 @@ impl ::std::convert::From<RunwayGen3AlphaTurboRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<RunwayGen3AlphaTurboRequest> {
     let fields = crate::generated::catalog::RUNWAY_GEN3_ALPHA_TURBO.fields;
     let mut field_prompt = ::std::option::Option::None;

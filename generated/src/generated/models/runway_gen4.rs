@@ -19,16 +19,16 @@ pub struct RunwayGen4Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub image_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub image_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
     /// Seconds.
     ///
     /// Optional. Default: `5`. Allowed: `5`, `10`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
@@ -37,9 +37,9 @@ pub struct RunwayGen4Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl RunwayGen4Request {
     /// The model this request is for.
@@ -65,8 +65,8 @@ impl ::std::convert::From<RunwayGen4Request> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<RunwayGen4Request> {
     let fields = crate::generated::catalog::RUNWAY_GEN4.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -19,7 +19,7 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// Aspect ratio.
@@ -28,7 +28,7 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub aspect_ratio: ::std::option::Option<
         crate::generated::value_sets::AspectRatioNoSquare,
@@ -39,9 +39,9 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl Sora2Request {
     /// The model this request is for.
@@ -72,8 +72,8 @@ impl ::std::convert::From<Sora2Request> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<Sora2Request> {
     let fields = crate::generated::catalog::SORA2.fields;
     let mut field_prompt = ::std::option::Option::None;
