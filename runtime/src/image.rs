@@ -68,6 +68,40 @@ impl ImageInput {
     }
 }
 
+impl std::str::FromStr for ImageInput {
+    type Err = ImageError;
+
+    /// [`ImageInput::parse`]: a `data:` URI, else an https URL.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        ImageInput::parse(text)
+    }
+}
+
+impl TryFrom<&str> for ImageInput {
+    type Error = ImageError;
+
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        ImageInput::parse(text)
+    }
+}
+
+impl TryFrom<String> for ImageInput {
+    type Error = ImageError;
+
+    /// Keeps the `String` without copying it.
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        if text.starts_with("data:") {
+            DataUri::try_from(text)
+                .map(ImageInput::DataUri)
+                .map_err(ImageError::DataUri)
+        } else {
+            HttpsUrl::try_from(text)
+                .map(ImageInput::Url)
+                .map_err(ImageError::Url)
+        }
+    }
+}
+
 impl Serialize for ImageInput {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -32,6 +32,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A task's state. Parsed case-insensitively (the docs write both `QUEUED`
 /// and `queued`); written in lowercase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaskStatus {
     /// Waiting for a worker.
     Queued,
@@ -118,6 +119,7 @@ impl<'de> Deserialize<'de> for TaskStatus {
 
 /// What `POST /api/v1/tasks` returns at once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubmitResponse {
     /// The new task's id, for `GET /api/v1/tasks/{task_id}` and webhooks.
     pub task_id: String,
@@ -130,6 +132,7 @@ pub struct SubmitResponse {
 
 /// What `GET /api/v1/tasks/{task_id}` returns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TaskStatusResponse {
     /// The task's id.
     pub task_id: String,
@@ -145,6 +148,34 @@ pub struct TaskStatusResponse {
     /// it further (their example shows 38 for an 8-second clip).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_sec: Option<f64>,
+}
+
+impl SubmitResponse {
+    /// A submit response with every field set.
+    pub fn new(
+        task_id: impl Into<String>,
+        status: TaskStatus,
+        submit_time: impl Into<String>,
+    ) -> SubmitResponse {
+        SubmitResponse {
+            task_id: task_id.into(),
+            status,
+            submit_time: submit_time.into(),
+        }
+    }
+}
+
+impl TaskStatusResponse {
+    /// A status response with the optional fields absent; set them after.
+    pub fn new(task_id: impl Into<String>, status: TaskStatus) -> TaskStatusResponse {
+        TaskStatusResponse {
+            task_id: task_id.into(),
+            status,
+            submit_time: None,
+            result_urls: Vec::new(),
+            duration_sec: None,
+        }
+    }
 }
 
 /// The body of the signed POST sent to a request's `webhook_url` when its task

@@ -2,8 +2,9 @@
 //! and the serde path's own checks.
 
 use orux_models::{
-    AspectRatio, AspectRatioNoSquare, Duration5Or10, Duration8, HttpsUrl, ImageInput, Model,
-    RunwayGen3AlphaTurboRequest, Sora2Request, TaskRequest, Veo31QualityRequest, VeoResolution,
+    AspectRatio, AspectRatioNoSquare, Duration5Or10, Duration8, HttpsUrl, ImageError, ImageInput,
+    Model, RunwayGen3AlphaTurboRequest, Sora2Request, TaskRequest, Veo31QualityRequest,
+    VeoResolution,
 };
 
 #[test]
@@ -95,13 +96,10 @@ fn the_serde_path_rejects_what_the_types_cannot_hold() {
     }
     let ok: TaskRequest =
         serde_json::from_str(r#"{"prompt":"x","duration":5.0,"model":"sora2"}"#).expect("valid");
-    assert_eq!(
-        ok,
-        TaskRequest::Sora2(Sora2Request {
-            duration: Some(Duration5Or10::Seconds5),
-            ..Sora2Request::new("x")
-        })
-    );
+    // The request structs are `#[non_exhaustive]`: build with `new`, then set.
+    let mut expected = Sora2Request::new("x");
+    expected.duration = Some(Duration5Or10::Seconds5);
+    assert_eq!(ok, TaskRequest::Sora2(expected));
 }
 
 #[test]
@@ -210,4 +208,36 @@ fn the_catalog_holds_every_documented_parameter() {
     let expected: Vec<(&str, Vec<&str>)> =
         expected.iter().map(|(id, f)| (*id, f.to_vec())).collect();
     assert_eq!(actual, expected);
+}
+
+#[test]
+fn image_input_from_str_and_try_from_agree_with_parse() {
+    for text in [
+        "https://example.com/cat.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "http://example.com/cat.png",
+        "data:text/plain;base64,aGk=",
+        "",
+    ] {
+        let parsed = ImageInput::parse(text);
+        assert_eq!(text.parse::<ImageInput>(), parsed, "{text}");
+        assert_eq!(ImageInput::try_from(text), parsed, "{text}");
+        assert_eq!(ImageInput::try_from(text.to_owned()), parsed, "{text}");
+    }
+    assert!(matches!(
+        "https://example.com/cat.png".parse(),
+        Ok(ImageInput::Url(_))
+    ));
+    assert!(matches!(
+        "data:image/png;base64,iVBORw0KGgo=".parse(),
+        Ok(ImageInput::DataUri(_))
+    ));
+    assert!(matches!(
+        "data:text/plain;base64,aGk=".parse::<ImageInput>(),
+        Err(ImageError::DataUri(_))
+    ));
+    assert!(matches!(
+        "http://example.com/cat.png".parse::<ImageInput>(),
+        Err(ImageError::Url(_))
+    ));
 }

@@ -25,7 +25,11 @@ pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
         .max_duration
         .map_or("no length control".to_owned(), |s| format!("at most {s} s"));
     let struct_docs = doc(&format!(
-        "A `{id}` request: {}.\n\n{}\n\nVendor: {}. Kind: {}; {max}.",
+        "A `{id}` request: {}.\n\n{}\n\nVendor: {}. Kind: {}; {max}.\n\n\
+         Build one with `new` and set optional fields after it. The derived \
+         `Deserialize` is only a shape check (no string lengths, no duplicate \
+         keys, no warnings); check a body from elsewhere with \
+         [`TaskRequest::from_json`](crate::TaskRequest::from_json).",
         model.name,
         model.description,
         model.vendor,
@@ -42,6 +46,7 @@ pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
         #struct_docs
         #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct #struct_name {
             #(#fields,)*
         }

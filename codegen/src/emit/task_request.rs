@@ -27,6 +27,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
 
         /// A model id: one of the models in `models.yaml`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Model {
             #(#model_docs #variants,)*
         }
@@ -86,8 +87,15 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         /// (De)serialized with `model` as the discriminator; serializing writes only
         /// the fields that were set. Build one from untrusted JSON with
         /// [`TaskRequest::from_json`], which checks every rule of the spec.
+        ///
+        /// The derived `Deserialize` is only a shape check: JSON types, required
+        /// and unknown fields, allowed values, URL and image rules. It does not
+        /// check string lengths or duplicate keys and gives no warnings, and it
+        /// stops at the first problem; use [`TaskRequest::from_json`] for a body
+        /// from elsewhere.
         #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(tag = "model")]
+        #[non_exhaustive]
         pub enum TaskRequest {
             #(
                 #request_docs

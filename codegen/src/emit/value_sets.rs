@@ -64,6 +64,7 @@ fn value_set(set: &ValueSet) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
         }

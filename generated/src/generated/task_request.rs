@@ -3,6 +3,7 @@
 //! `Model` (every model id) and `TaskRequest` (a request for any model).
 /// A model id: one of the models in `models.yaml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Model {
     /// `veo-3.1-quality`: Veo 3.1 Quality.
     Veo31Quality,
@@ -238,8 +239,15 @@ impl Model {
 /// (De)serialized with `model` as the discriminator; serializing writes only
 /// the fields that were set. Build one from untrusted JSON with
 /// [`TaskRequest::from_json`], which checks every rule of the spec.
+///
+/// The derived `Deserialize` is only a shape check: JSON types, required
+/// and unknown fields, allowed values, URL and image rules. It does not
+/// check string lengths or duplicate keys and gives no warnings, and it
+/// stops at the first problem; use [`TaskRequest::from_json`] for a body
+/// from elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(tag = "model")]
+#[non_exhaustive]
 pub enum TaskRequest {
     /// `"model": "veo-3.1-quality"`: Veo 3.1 Quality.
     #[serde(rename = "veo-3.1-quality")]

@@ -7,6 +7,7 @@
 ///
 /// Wire values: `"16:9"`, `"9:16"`, `"1:1"` (value set `aspect_ratio` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AspectRatio {
     /// `"16:9"`
     Ratio16_9,
@@ -61,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for AspectRatio {
 ///
 /// Wire values: `"16:9"`, `"9:16"` (value set `aspect_ratio_no_square` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AspectRatioNoSquare {
     /// `"16:9"`
     Ratio16_9,
@@ -111,6 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for AspectRatioNoSquare {
 ///
 /// Wire values: `5`, `10` (value set `duration_5_or_10` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration5Or10 {
     /// `5`
     Seconds5,
@@ -161,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for Duration5Or10 {
 ///
 /// Wire values: `6`, `10` (value set `duration_6_or_10` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration6Or10 {
     /// `6`
     Seconds6,
@@ -211,6 +215,7 @@ impl<'de> ::serde::Deserialize<'de> for Duration6Or10 {
 ///
 /// Wire values: `8` (value set `duration_8` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration8 {
     /// `8`
     Seconds8,
@@ -257,6 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for Duration8 {
 ///
 /// Wire values: `"720p"`, `"1080p"` (value set `veo_resolution` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VeoResolution {
     /// `"720p"`
     Res720p,
@@ -307,6 +313,7 @@ impl<'de> ::serde::Deserialize<'de> for VeoResolution {
 ///
 /// Wire values: `"1080p"`, `"4k"` (value set `upscale_resolution` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpscaleResolution {
     /// `"1080p"`
     Res1080p,

@@ -6,8 +6,11 @@
 /// xAI Grok Imagine, text-to-video.
 ///
 /// Vendor: xAI. Kind: text-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GrokImagineT2vRequest {
     /// Text prompt describing the desired output.
     ///

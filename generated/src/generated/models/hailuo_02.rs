@@ -6,8 +6,11 @@
 /// MiniMax Hailuo 02. Supports camera directives embedded in the prompt.
 ///
 /// Vendor: MiniMax. Kind: text-or-image-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Hailuo02Request {
     /// Text prompt describing the desired output. Camera directives such as [Pan Right] or [Tracking Shot, Pan Right] may be written inline.
     ///

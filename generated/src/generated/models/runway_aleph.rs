@@ -6,8 +6,11 @@
 /// Runway Aleph — edit existing video clips with text.
 ///
 /// Vendor: Runway. Kind: video-edit; no length control.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RunwayAlephRequest {
     /// Text prompt describing the desired output.
     ///

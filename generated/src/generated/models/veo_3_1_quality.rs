@@ -6,8 +6,11 @@
 /// Google Veo 3.1, quality tier. 8s fixed length. Accepts an input image as URL or base64 data URI.
 ///
 /// Vendor: Google. Kind: text-or-image-to-video; at most 8 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Veo31QualityRequest {
     /// Text prompt describing the desired output.
     ///
