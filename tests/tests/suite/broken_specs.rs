@@ -46,7 +46,7 @@ fn every_broken_spec_is_rejected_with_places() {
                 "no line:col in {line:?}"
             );
         }
-        insta::with_settings!({ snapshot_path => "snapshots/broken-specs", prepend_module_to_snapshot => false, description => text.clone() }, {
+        insta::with_settings!({ snapshot_path => "../snapshots/broken-specs", prepend_module_to_snapshot => false, description => text.clone() }, {
             insta::assert_snapshot!(stem, rendered);
         });
     }
