@@ -51,8 +51,8 @@ pub use generated::task_request::{Model, TaskRequest};
 pub use generated::value_sets::*;
 pub use orux_runtime::{
     ClosedSet, DataUri, DataUriError, Diagnostic, DiagnosticKind, HttpsUrl, INVALID_PARAM,
-    ImageError, ImageInput, Limits, TaskRef, UNKNOWN_DIRECTIVE, UnknownModel, UrlError, Validated,
-    ValidationErrors, WireValue,
+    ImageError, ImageInput, Limits, TaskRef, UNKNOWN_DIRECTIVE, UnknownModel, UnknownValue,
+    UrlError, Validated, ValidationErrors, WireValue,
 };
 
 #[cfg(test)]

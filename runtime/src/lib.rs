@@ -29,7 +29,7 @@ pub use report::{
 };
 pub use url::{HttpsUrl, UrlError};
 pub use validate::UnknownModel;
-pub use value_set::{ClosedSet, WireValue, describe_values};
+pub use value_set::{ClosedSet, UnknownValue, WireValue, describe_values};
 
 /// What generated code and the generator need from the runtime, not part of
 /// its API: no semver promise, may change in any release.
@@ -42,7 +42,9 @@ pub mod __private {
     pub use crate::suggest::nearest;
     pub use crate::url::HTTPS_URL_PATTERN;
     pub use crate::validate::validate_body;
-    pub use crate::value_set::{deserialize as deserialize_member, serialize as serialize_member};
+    pub use crate::value_set::{
+        deserialize as deserialize_member, parse_member, serialize as serialize_member,
+    };
 
     /// The runtime types that `orux-models` puts beside its generated ones,
     /// so the generator gives no model or value set one of these names.
@@ -63,6 +65,8 @@ pub mod __private {
         "ImageInput",
         "TaskRef",
         "WireValue",
+        "UnknownValue",
+        "UnknownModel",
         "ClosedSet",
     ];
 
@@ -96,6 +100,8 @@ pub mod __private {
                 short::<ImageInput>(),
                 short::<TaskRef>(),
                 short::<WireValue>(),
+                short::<UnknownValue>(),
+                short::<UnknownModel>(),
             ];
             // `ClosedSet` is a trait without a vtable, so it has no `type_name`.
             assert_eq!(TYPE_NAMES[..actual.len()], actual);

@@ -89,6 +89,36 @@ pub fn describe_values(values: &[WireValue]) -> String {
     }
 }
 
+/// A text that is no member of a value set (from `FromStr` on a generated enum).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The text given.
+    pub value: String,
+    /// The members, as in messages: "`5` or `10`".
+    pub expected: String,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = serde_json::Value::from(self.value.as_str());
+        write!(f, "expected {}, got {value}", self.expected)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// The member whose plain text (its `Display`) is `text`: `16:9`, `5`, `true`.
+pub fn parse_member<E: ClosedSet>(text: &str) -> Result<E, UnknownValue> {
+    E::ALL
+        .iter()
+        .copied()
+        .find(|member| member.wire().to_string() == text)
+        .ok_or_else(|| UnknownValue {
+            value: text.to_owned(),
+            expected: E::describe_all(),
+        })
+}
+
 /// Serializes a member as its wire value (integers as JSON numbers).
 pub fn serialize<E: ClosedSet, S: Serializer>(member: E, serializer: S) -> Result<S::Ok, S::Error> {
     member.wire().serialize(serializer)

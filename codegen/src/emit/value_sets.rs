@@ -90,6 +90,23 @@ fn value_set(set: &ValueSet) -> TokenStream {
             }
         }
 
+        /// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+        impl ::std::str::FromStr for #name {
+            type Err = ::orux_runtime::UnknownValue;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::orux_runtime::__private::parse_member(text)
+            }
+        }
+
+        impl ::std::convert::TryFrom<&str> for #name {
+            type Error = ::orux_runtime::UnknownValue;
+
+            fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+                ::orux_runtime::__private::parse_member(text)
+            }
+        }
+
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 ::orux_runtime::__private::serialize_member(*self, serializer)

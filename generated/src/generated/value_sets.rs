@@ -43,6 +43,19 @@ impl ::std::fmt::Display for AspectRatio {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for AspectRatio {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for AspectRatio {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
 impl ::serde::Serialize for AspectRatio {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -92,6 +105,19 @@ impl ::orux_runtime::ClosedSet for AspectRatioNoSquare {
 impl ::std::fmt::Display for AspectRatioNoSquare {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for AspectRatioNoSquare {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for AspectRatioNoSquare {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for AspectRatioNoSquare {
@@ -145,6 +171,19 @@ impl ::std::fmt::Display for Duration5Or10 {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration5Or10 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration5Or10 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
 impl ::serde::Serialize for Duration5Or10 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -196,6 +235,19 @@ impl ::std::fmt::Display for Duration6Or10 {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration6Or10 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration6Or10 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
 impl ::serde::Serialize for Duration6Or10 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -241,6 +293,19 @@ impl ::orux_runtime::ClosedSet for Duration8 {
 impl ::std::fmt::Display for Duration8 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration8 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration8 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for Duration8 {
@@ -294,6 +359,19 @@ impl ::std::fmt::Display for VeoResolution {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
     }
 }
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for VeoResolution {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for VeoResolution {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
 impl ::serde::Serialize for VeoResolution {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -343,6 +421,19 @@ impl ::orux_runtime::ClosedSet for UpscaleResolution {
 impl ::std::fmt::Display for UpscaleResolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for UpscaleResolution {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for UpscaleResolution {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for UpscaleResolution {

@@ -241,3 +241,23 @@ fn image_input_from_str_and_try_from_agree_with_parse() {
         Err(ImageError::Url(_))
     ));
 }
+
+#[test]
+fn value_sets_parse_their_plain_text() {
+    use orux_models::UnknownValue;
+    for value in AspectRatio::ALL {
+        assert_eq!(value.to_string().parse::<AspectRatio>(), Ok(value));
+    }
+    assert_eq!("10".parse::<Duration5Or10>(), Ok(Duration5Or10::Seconds10));
+    assert_eq!(Duration5Or10::try_from("5"), Ok(Duration5Or10::Seconds5));
+    assert_eq!(
+        VeoResolution::try_from("1080p"),
+        Ok(VeoResolution::Res1080p)
+    );
+    let error: UnknownValue = "1:1".parse::<AspectRatioNoSquare>().unwrap_err();
+    assert_eq!(error.value, "1:1");
+    assert_eq!(error.to_string(), r#"expected "16:9" or "9:16", got "1:1""#);
+    // The plain text, not JSON: a quoted or padded value is not a member.
+    assert!("\"16:9\"".parse::<AspectRatio>().is_err());
+    assert!("05".parse::<Duration5Or10>().is_err());
+}
