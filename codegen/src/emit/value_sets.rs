@@ -3,20 +3,40 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, wire_value};
+use super::{EmitError, doc, ident, wire_value};
 use crate::ir::{Ir, Literal, SetKind, ValueSet};
 
-pub(super) fn emit(ir: &Ir) -> TokenStream {
-    let sets = ir.value_sets.iter().map(value_set);
-    quote! {
+/// The file this module writes, under the generated directory.
+pub(super) const FILE: &str = "value_sets.rs";
+
+pub(super) fn emit(ir: &Ir) -> Result<TokenStream, EmitError> {
+    let sets = ir
+        .value_sets
+        .iter()
+        .map(value_set)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote! {
         //! Closed value sets: aspect ratios, durations, resolutions. Each is an enum,
         //! so a value outside the set cannot be represented; integer sets serialize
         //! as JSON numbers.
         #(#sets)*
-    }
+    })
 }
 
-fn value_set(set: &ValueSet) -> TokenStream {
+/// A member whose wire value is not of its set's kind (lowering checks it).
+fn wrong_kind(set: &ValueSet, wire: &Literal) -> EmitError {
+    EmitError::impossible(
+        FILE,
+        format!(
+            "value set `{}` is of {:?} values but has the member {}",
+            set.id,
+            set.kind,
+            wire.to_json()
+        ),
+    )
+}
+
+fn value_set(set: &ValueSet) -> Result<TokenStream, EmitError> {
     let name = ident(&set.rust_name);
     let wire_list = set
         .variants
@@ -37,10 +57,14 @@ fn value_set(set: &ValueSet) -> TokenStream {
     let wires = set.variants.iter().map(|v| wire_value(&v.wire));
     let accessor = match set.kind {
         SetKind::String => {
-            let texts = set.variants.iter().map(|v| match &v.wire {
-                Literal::String(s) => s.clone(),
-                other => other.to_json(),
-            });
+            let texts = set
+                .variants
+                .iter()
+                .map(|v| match &v.wire {
+                    Literal::String(s) => Ok(s.clone()),
+                    other => Err(wrong_kind(set, other)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             quote! {
                 /// The value as sent on the wire.
                 pub const fn as_str(self) -> &'static str {
@@ -49,10 +73,14 @@ fn value_set(set: &ValueSet) -> TokenStream {
             }
         }
         SetKind::Integer => {
-            let numbers = set.variants.iter().map(|v| match &v.wire {
-                Literal::Integer(i) => *i,
-                _ => 0,
-            });
+            let numbers = set
+                .variants
+                .iter()
+                .map(|v| match &v.wire {
+                    Literal::Integer(i) => Ok(*i),
+                    other => Err(wrong_kind(set, other)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             quote! {
                 /// The value as sent on the wire (a JSON number).
                 pub const fn value(self) -> i64 {
@@ -61,7 +89,7 @@ fn value_set(set: &ValueSet) -> TokenStream {
             }
         }
     };
-    quote! {
+    Ok(quote! {
         #docs
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
@@ -118,5 +146,5 @@ fn value_set(set: &ValueSet) -> TokenStream {
                 ::orux_runtime::__private::deserialize_member(deserializer)
             }
         }
-    }
+    })
 }

@@ -39,11 +39,12 @@ pub(super) struct Definitions {
 
 impl Definitions {
     /// All definitions for `ir`.
-    pub(super) fn new(ir: &Ir) -> Definitions {
+    /// `Err` names a value-set index that lowering never gives out.
+    pub(super) fn new(ir: &Ir) -> Result<Definitions, String> {
         let strings = SharedStrings::new(ir);
         let mut entries = vec![(MODEL.to_owned(), model_ids(ir))];
         for model in &ir.models {
-            entries.push((model.struct_name(), request(ir, model, &strings)));
+            entries.push((model.struct_name(), request(ir, model, &strings)?));
         }
         for shared in &strings.0 {
             entries.push((shared.name.clone(), shared.schema()));
@@ -79,7 +80,7 @@ impl Definitions {
         for (at, (name, _)) in entries.iter().enumerate() {
             index.entry(name.clone()).or_insert(at);
         }
-        Definitions { entries, index }
+        Ok(Definitions { entries, index })
     }
 
     /// The definition named `name`.
@@ -182,7 +183,7 @@ fn model_ids(ir: &Ir) -> Value {
 }
 
 /// One model's request: its fields, nothing else, `model` fixed to its id.
-fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
+fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, String> {
     let mut properties = Map::new();
     properties.insert(
         "model".to_owned(),
@@ -193,7 +194,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
         }),
     );
     for field in &model.fields {
-        properties.insert(field.wire_name.clone(), property(ir, field, strings));
+        properties.insert(field.wire_name.clone(), property(ir, field, strings)?);
     }
     let required: Vec<&str> = std::iter::once("model")
         .chain(
@@ -207,7 +208,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
     let examples: Vec<Value> = std::iter::once(minimal_body(model))
         .chain(model.examples.iter().map(|e| example_body(model, e)))
         .collect();
-    json!({
+    Ok(json!({
         "title": format!("{} request", model.name),
         "description": model.description,
         "type": "object",
@@ -215,11 +216,11 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
         "required": required,
         "additionalProperties": false,
         "examples": examples,
-    })
+    }))
 }
 
 /// The schema of one field: its type and constraints, then its annotations.
-fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
+fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Result<Value, String> {
     let mut schema = match &field.ty {
         FieldType::String(rules) => match strings.name_for(field) {
             Some(name) => reference(name),
@@ -227,11 +228,9 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
         },
         FieldType::Url => reference(HTTPS_URL),
         FieldType::Boolean => json!({ "type": "boolean" }),
-        // Lowering only makes valid indices; were one not, reject every value
-        // rather than accept any.
         FieldType::Enum(index) => match ir.value_sets.get(*index) {
             Some(set) => reference(&set.rust_name),
-            None => Value::Bool(false),
+            None => return Err(format!("field `{}` names no value set", field.wire_name)),
         },
         FieldType::ImageInput => reference(IMAGE_INPUT),
     };
@@ -258,7 +257,7 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
             map.insert("examples".to_owned(), json!([literal(example)]));
         }
     }
-    schema
+    Ok(schema)
 }
 
 /// `{"type": "string"}` with the length limits that are set.
