@@ -133,22 +133,37 @@ impl ModelInfo {
     /// checks each example against its field's type), so every model in
     /// `orux_models::catalog::MODELS` has a minimal body.
     pub fn minimal_body(&self) -> Option<String> {
-        let mut body = String::from("{");
-        push_member(&mut body, "model", WireValue::Str(self.id));
-        for field in self.fields.iter().filter(|f| f.required) {
-            body.push(',');
-            push_member(&mut body, field.name, field.example?);
-        }
-        body.push('}');
-        Some(body)
+        let required = self.fields.iter().filter(|f| f.required);
+        minimal_body(
+            self.id,
+            required.map(|f| (f.name, f.example.map(WireValue::to_json))),
+        )
     }
 }
 
+/// The one definition of a model's minimal body, for the catalog and for the
+/// generator's schema examples: `{"model":<id>` then each required field's
+/// example (given as JSON text) in table order, compact. `None` when a
+/// required field has no example.
+pub fn minimal_body<'a>(
+    id: &str,
+    required: impl IntoIterator<Item = (&'a str, Option<String>)>,
+) -> Option<String> {
+    let mut body = String::from("{");
+    push_member(&mut body, "model", &serde_json::Value::from(id).to_string());
+    for (name, example) in required {
+        body.push(',');
+        push_member(&mut body, name, &example?);
+    }
+    body.push('}');
+    Some(body)
+}
+
 /// Appends `"key":value` to a JSON object being written.
-fn push_member(body: &mut String, key: &'static str, value: WireValue) {
-    body.push_str(&WireValue::Str(key).to_json());
+fn push_member(body: &mut String, key: &str, value: &str) {
+    body.push_str(&serde_json::Value::from(key).to_string());
     body.push(':');
-    body.push_str(&value.to_json());
+    body.push_str(value);
 }
 
 /// The type of a parameter.

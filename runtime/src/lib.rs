@@ -35,6 +35,7 @@ pub use value_set::{ClosedSet, UnknownValue, WireValue, describe_values};
 /// its API: no semver promise, may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::catalog::minimal_body;
     pub use crate::data_uri::{DATA_URI_PATTERN, check_base64};
     pub use crate::fields::FieldReader;
     pub use crate::json::{Entry, Object, Value, parse_body};

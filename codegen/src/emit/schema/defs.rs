@@ -39,7 +39,7 @@ pub(super) struct Definitions {
 
 impl Definitions {
     /// All definitions for `ir`.
-    /// `Err` names a value-set index that lowering never gives out.
+    /// `Err` says what is wrong with an IR that lowering never produces.
     pub(super) fn new(ir: &Ir) -> Result<Definitions, String> {
         let strings = SharedStrings::new(ir);
         let mut entries = vec![(MODEL.to_owned(), model_ids(ir))];
@@ -156,16 +156,27 @@ pub(super) fn body(model: &Model, values: &[(String, Literal)]) -> Value {
     Value::Object(map)
 }
 
-/// The smallest valid body: `model` and every required field's example
-/// (the spec requires an example on every required field).
-pub(super) fn minimal_body(model: &Model) -> Value {
-    let values: Vec<(String, Literal)> = model
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .filter_map(|f| Some((f.wire_name.clone(), f.example.clone()?)))
-        .collect();
-    body(model, &values)
+/// The smallest valid body, built by the runtime's own `minimal_body` (what
+/// `ModelInfo::minimal_body` and `orux example` give): `model` and every
+/// required field's example, which lowering requires.
+pub(super) fn minimal_body(model: &Model) -> Result<Value, String> {
+    let required = model.fields.iter().filter(|f| f.required);
+    let text = orux_runtime::__private::minimal_body(
+        &model.id,
+        required.map(|f| {
+            (
+                f.wire_name.as_str(),
+                f.example.as_ref().map(Literal::to_json),
+            )
+        }),
+    )
+    .ok_or_else(|| {
+        format!(
+            "model `{}` has a required field without an example",
+            model.id
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| format!("minimal body of `{}`: {e}", model.id))
 }
 
 /// A docs example as a body.
@@ -205,7 +216,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, Str
                 .map(|f| f.wire_name.as_str()),
         )
         .collect();
-    let examples: Vec<Value> = std::iter::once(minimal_body(model))
+    let examples: Vec<Value> = std::iter::once(minimal_body(model)?)
         .chain(model.examples.iter().map(|e| example_body(model, e)))
         .collect();
     Ok(json!({
