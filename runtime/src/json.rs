@@ -56,7 +56,7 @@ impl Default for Limits {
 pub enum Value<'a> {
     /// A string, unescaped; `Borrowed` when the source had no escapes.
     String(Cow<'a, str>),
-    /// The raw text of a number, checked against the JSON grammar (see [`number_as_integer`]).
+    /// The raw text of a number, checked against the JSON grammar (see `number_as_integer`).
     Number(&'a str),
     /// `true` or `false`.
     Bool(bool),
@@ -241,7 +241,7 @@ impl std::error::Error for JsonError {}
 ///
 /// Checks the size first (so an oversized body costs nothing more), then
 /// UTF-8, then the grammar. Whitespace around the object is allowed; anything
-/// else after it is [`JsonErrorKind::TrailingCharacters`]. A byte order mark
+/// else after it is `JsonErrorKind::TrailingCharacters`. A byte order mark
 /// is not whitespace (RFC 8259 §8.1 forbids sending one), so it is rejected.
 pub fn parse_body<'a>(body: &'a [u8], limits: &Limits) -> Result<Object<'a>, JsonError> {
     check_size(body.len(), 0, limits)?;

@@ -5,9 +5,9 @@
 //! value). Every problem goes to the [`Sink`]; the IR is returned only when there
 //! were none, so a bad spec never reaches an emitter.
 //!
-//! One concern per submodule: [`value_sets`] (value and directive sets),
-//! [`fields`] (parameters, types, literals), [`models`] (model metadata and
-//! examples) and [`names`] (crate-wide names, unused items); this module
+//! One concern per submodule: `value_sets` (value and directive sets),
+//! `fields` (parameters, types, literals), `models` (model metadata and
+//! examples) and `names` (crate-wide names, unused items); this module
 //! holds the shared state and the message helpers.
 
 mod fields;
