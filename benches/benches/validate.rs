@@ -175,8 +175,7 @@ const IMAGE_PARTS: [(&str, &str); 6] = [
 ];
 
 fn bench_image_parts(criterion: &mut Criterion) {
-    use orux_models::runtime::data_uri::{DATA_URI_PATTERN, check_base64};
-    use orux_models::runtime::json;
+    use orux_runtime::__private::{DATA_URI_PATTERN, check_base64, parse_body};
     use serde_json::{Value, json};
 
     let body = mix::image_body(3);
@@ -192,12 +191,12 @@ fn bench_image_parts(criterion: &mut Criterion) {
     let plain_end = DATA_URI_PATTERN.replace(r"$(?![\s\S])", "$");
     let without_lookahead = pattern(&plain_end);
     assert!(with_lookahead.is_valid(&string) && without_lookahead.is_valid(&string));
-    let limits = json::Limits::default();
+    let limits = orux_models::Limits::default();
 
     let mut group = criterion.benchmark_group("image_parts");
     group.throughput(Throughput::BytesDecimal(body.len() as u64));
     group.bench_function("orux_scan", |b| {
-        b.iter(|| json::parse_body(black_box(&body), &limits).is_ok())
+        b.iter(|| parse_body(black_box(&body), &limits).is_ok())
     });
     group.bench_function("orux_check_base64", |b| {
         b.iter(|| check_base64(black_box(payload.as_bytes())).is_ok())

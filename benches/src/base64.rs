@@ -1,6 +1,6 @@
 //! Standard padded base64, for building image data URIs. Bench input only:
 //! the validator under test has its own checker
-//! (`orux_models::runtime::data_uri::check_base64`).
+//! (the runtime's `check_base64`).
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -4,8 +4,9 @@
 //! model or field shows up in the mix with no change here. Every body's
 //! verdict is known by construction (and checked by `tests/inputs.rs`).
 
+use orux_models::WireValue;
 use orux_models::catalog::MODELS;
-use orux_models::runtime::{FieldInfo, FieldKind, ModelInfo, WireValue};
+use orux_models::catalog::{FieldInfo, FieldKind, ModelInfo};
 use serde_json::{Map, Value};
 
 use crate::rng::Rng;

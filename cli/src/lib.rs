@@ -92,7 +92,7 @@ pub fn parse() -> Cli {
         Ok(cli) => return cli,
         Err(error) => error,
     };
-    let escape = orux_models::runtime::display::escape;
+    let escape = orux_models::display::escape;
     let hostile = args
         .iter()
         .any(|arg| matches!(escape(&arg.to_string_lossy()), std::borrow::Cow::Owned(_)));
@@ -128,7 +128,7 @@ pub fn run(cli: &Cli) -> ExitCode {
                 // A message may quote the command line (a file name): shown
                 // as data, like everything else that came from a user.
                 let message = error.to_string();
-                let message = orux_models::runtime::display::escape(&message);
+                let message = orux_models::display::escape(&message);
                 // Nothing is left to report a failure to report to.
                 let _ = writeln!(anstream::stderr(), "{style}error:{style:#} {message}");
             }

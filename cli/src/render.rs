@@ -4,14 +4,14 @@
 //! to (`anstream`) strips them unless standard output is a terminal and
 //! `NO_COLOR` is unset, so there is one rendering, not two. Text from the
 //! body never carries raw control characters into it: paths and messages are
-//! shown through `orux_models::runtime::display`, so the stripping removes
+//! shown through `orux_models::display`, so the stripping removes
 //! only our own styles and the escaped text reads the same either way.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use orux_models::Diagnostic;
-use orux_models::runtime::{WARNINGS_OMITTED, display};
+use orux_models::{WARNINGS_OMITTED, display};
 use serde::Serialize;
 
 use crate::validate::Outcome;

@@ -3,14 +3,14 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use orux_models::runtime::display::escape;
+use orux_models::display::escape;
 
 use crate::render::HEADER;
 
 /// Writes `header` (styled) and `rows`, every row as wide as the header.
 ///
 /// Cells come from the spec, so they are shown as data
-/// (`orux_models::runtime::display::escape`). Widths count characters, which
+/// (`orux_models::display::escape`). Widths count characters, which
 /// is the display width of everything the catalog holds in the padded columns
 /// (ids, names, types, values); the last column is not padded, so long
 /// descriptions leave no trailing spaces.

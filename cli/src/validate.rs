@@ -3,7 +3,6 @@
 use std::fmt;
 use std::io::{self, BufRead, BufWriter, Write};
 
-use orux_models::runtime::json::{JsonError, JsonErrorKind, parse_body};
 use orux_models::{Diagnostic, DiagnosticKind, Limits, TaskRequest, ValidationErrors};
 
 use crate::input::{self, Fit};
@@ -44,45 +43,28 @@ impl Outcome {
     pub fn of_read(buf: &[u8], fit: Fit, limits: &Limits) -> Outcome {
         match fit {
             Fit::Complete => Outcome::of_body(buf, limits),
-            Fit::TooLarge { size } => {
-                let error = JsonError {
-                    offset: 0,
-                    kind: JsonErrorKind::TooLarge {
-                        limit: limits.max_body_bytes,
-                        size: usize::try_from(size).unwrap_or(usize::MAX),
-                    },
-                };
-                ValidationErrors::from(error).into()
-            }
+            Fit::TooLarge { size } => ValidationErrors::body_too_large(size, limits).into(),
         }
     }
 
     /// Adds a pointer to `--jsonl` when `body` failed as one body because it
-    /// holds several JSON objects on separate lines: after its first
-    /// object, a newline and then `{`. Only `orux validate` without
-    /// `--jsonl` calls this; the runtime knows nothing of the flag.
-    pub fn suggest_jsonl(&mut self, body: &[u8], limits: &Limits) {
+    /// holds several JSON objects on separate lines: a complete first object
+    /// ([`DiagnosticKind::TrailingData`]), then a newline and `{`. Only
+    /// `orux validate` without `--jsonl` calls this; the runtime knows nothing
+    /// of the flag.
+    pub fn suggest_jsonl(&mut self, body: &[u8]) {
         let [error] = self.errors.as_mut_slice() else {
             return;
         };
         let Some(offset) = error.offset else {
             return;
         };
-        if error.kind != DiagnosticKind::InvalidJson || body.get(offset) != Some(&b'{') {
+        if error.kind != DiagnosticKind::TrailingData || body.get(offset) != Some(&b'{') {
             return;
         }
         let before = body.get(..offset).unwrap_or_default();
-        let gap = before.len() - before.trim_ascii_end().len();
-        if !before[before.len() - gap..].contains(&b'\n') {
-            return;
-        }
-        // The same offset could be another syntax error (`{"a": 1\n{`):
-        // only data after a complete object is JSON Lines.
-        if let Err(JsonError {
-            kind: JsonErrorKind::TrailingCharacters,
-            ..
-        }) = parse_body(body, limits)
-        {
+        let gap = &before[before.trim_ascii_end().len()..];
+        if gap.contains(&b'\n') {
             error.message.push_str(JSONL_HINT);
         }
     }

@@ -97,7 +97,7 @@ fn without_styles(output: &[u8]) -> String {
     plain.push_str(rest);
     for c in plain.chars() {
         assert!(
-            c == '\n' || !orux_models::runtime::display::is_unsafe(c),
+            c == '\n' || !orux_models::display::is_unsafe(c),
             "{c:?} reached the terminal raw: {plain:?}"
         );
     }

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::display::{escape, excerpt};
 use crate::yaml::Loc;
+use orux_runtime::display::{escape, excerpt};
 
 /// One problem found in the spec.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

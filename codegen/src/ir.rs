@@ -84,83 +84,11 @@ pub struct DirectiveSet {
     pub values: Vec<String>,
 }
 
-/// What kind of job a model does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ModelKind {
-    /// Prompt only.
-    TextToVideo,
-    /// Starts from an image.
-    ImageToVideo,
-    /// Prompt, optionally with a starting image.
-    TextOrImageToVideo,
-    /// Edits an existing video.
-    VideoEdit,
-    /// A talking or lip-synced avatar.
-    Avatar,
-    /// Upscales an existing video.
-    Upscale,
-}
+// A model's kind and capabilities are the runtime's own types: the catalog the
+// generator writes names them, and the generator reads their spellings.
+pub use orux_runtime::{Capability, ModelKind};
 
-impl ModelKind {
-    /// Every kind with its spelling in the spec, which is also its wire form.
-    pub const ALL: [(ModelKind, &'static str, &'static str); 6] = [
-        (ModelKind::TextToVideo, "text-to-video", "TextToVideo"),
-        (ModelKind::ImageToVideo, "image-to-video", "ImageToVideo"),
-        (
-            ModelKind::TextOrImageToVideo,
-            "text-or-image-to-video",
-            "TextOrImageToVideo",
-        ),
-        (ModelKind::VideoEdit, "video-edit", "VideoEdit"),
-        (ModelKind::Avatar, "avatar", "Avatar"),
-        (ModelKind::Upscale, "upscale", "Upscale"),
-    ];
-
-    /// The spelling in the spec (`text-to-video`).
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(kind, _, _)| *kind == self)
-            .map_or("", |(_, name, _)| name)
-    }
-
-    /// The Rust variant name (`TextToVideo`).
-    pub fn rust_name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(kind, _, _)| *kind == self)
-            .map_or("", |(_, _, rust)| rust)
-    }
-}
-
-/// Something a model can do beyond its kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Capability {
-    /// Produces an audio track.
-    Audio,
-}
-
-impl Capability {
-    /// Every capability with its spelling in the spec and its Rust variant name.
-    pub const ALL: [(Capability, &'static str, &'static str); 1] =
-        [(Capability::Audio, "audio", "Audio")];
-
-    /// The spelling in the spec (`audio`).
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .map_or("", |(_, name, _)| name)
-    }
-
-    /// The Rust variant name (`Audio`).
-    pub fn rust_name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(c, _, _)| *c == self)
-            .map_or("", |(_, _, rust)| rust)
-    }
-}
+use orux_runtime::FieldKind;
 
 /// One model and its parameter table.
 #[derive(Clone, Debug, PartialEq)]
@@ -254,14 +182,18 @@ pub struct StringRules {
 }
 
 impl FieldType {
-    /// The type's name as written in the spec.
+    /// The type's name as written in the spec: the runtime's spelling.
     pub fn spec_name(&self) -> &'static str {
-        match self {
-            FieldType::String(_) => "string",
-            FieldType::Url => "url",
-            FieldType::Boolean => "boolean",
-            FieldType::Enum(_) => "enum",
-            FieldType::ImageInput => "image_input",
-        }
+        let kind = match self {
+            FieldType::String(_) => FieldKind::String,
+            FieldType::Url => FieldKind::Url,
+            FieldType::Boolean => FieldKind::Boolean,
+            FieldType::Enum(_) => FieldKind::Enum {
+                set: "",
+                rust_type: "",
+            },
+            FieldType::ImageInput => FieldKind::ImageInput,
+        };
+        kind.as_str()
     }
 }

@@ -22,25 +22,6 @@ pub mod output;
 pub mod spec;
 pub mod yaml;
 
-// The generated crate's own rules for URLs and data URIs, its did-you-mean
-// helper and its escaping of untrusted text, compiled into the generator from
-// the same source files, so the checker applies exactly the rules the runtime
-// does (and the JSON Schema states the runtime's own regexes, and spec errors
-// show names as request errors do) without the generator depending on its
-// output. Only part of each module is used here, hence `allow(dead_code)`.
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/data_uri.rs"]
-mod data_uri_rule;
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/display.rs"]
-mod display;
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/suggest.rs"]
-mod suggest;
-#[allow(dead_code)]
-#[path = "../../generated/src/runtime/url.rs"]
-mod url_rule;
-
 pub use diagnostic::{SpecError, SpecErrors};
 pub use emit::GeneratedFile;
 pub use limits::SpecLimits;

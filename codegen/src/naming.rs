@@ -2,7 +2,7 @@
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-pub use crate::suggest::nearest;
+pub use orux_runtime::__private::nearest;
 
 /// Rust keywords: a field named like one is written `r#name`.
 const KEYWORDS: &[&str] = &[

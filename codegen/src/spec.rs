@@ -510,7 +510,7 @@ impl<'t> MapReader<'t> {
                     self.subject,
                     format!(
                         "duplicate key `{}` (first written at {first})",
-                        crate::display::excerpt(&key.value)
+                        orux_runtime::display::excerpt(&key.value)
                     ),
                 );
                 continue;
@@ -525,7 +525,7 @@ impl<'t> MapReader<'t> {
                     self.subject,
                     format!(
                         "unknown key `{}`{hint}",
-                        crate::display::excerpt(&key.value)
+                        orux_runtime::display::excerpt(&key.value)
                     ),
                 );
             }

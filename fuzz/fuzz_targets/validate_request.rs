@@ -17,8 +17,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orux_models::runtime::MAX_WARNINGS;
-use orux_models::runtime::display::is_unsafe;
+use orux_models::MAX_WARNINGS;
+use orux_models::display::is_unsafe;
 use orux_models::{Diagnostic, Limits, TaskRequest};
 
 /// The printable form of each finding is data only, and warnings are capped.

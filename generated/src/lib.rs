@@ -29,20 +29,65 @@
 //! ```
 //!
 //! The modules under `generated` are written by `cargo xtask regenerate`; the
-//! hand-written support they call is in [`runtime`].
+//! hand-written support they call is the `orux-runtime` crate.
 
 #[rustfmt::skip]
 mod generated;
 mod request;
-pub mod responses;
-pub mod runtime;
 
-pub use generated::catalog;
+/// The model catalog: every model's metadata and parameter table, as data
+/// ([`MODELS`](catalog::MODELS)), and the types that describe them.
+pub mod catalog {
+    pub use crate::generated::catalog::*;
+    pub use orux_runtime::{
+        Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind, describe_values,
+    };
+}
+pub use orux_runtime::responses;
+
 pub use generated::models::*;
 pub use generated::schema;
 pub use generated::task_request::{Model, TaskRequest};
 pub use generated::value_sets::*;
-pub use runtime::{
-    DataUri, Diagnostic, DiagnosticKind, HttpsUrl, ImageInput, Limits, TaskRef, Validated,
-    ValidationErrors,
+pub use orux_runtime::display;
+pub use orux_runtime::{
+    ClosedSet, DataUri, DataUriError, Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE, HttpsUrl,
+    INVALID_PARAM, ImageError, ImageInput, Limits, MAX_WARNINGS, TaskRef, UNKNOWN_DIRECTIVE,
+    UnknownModel, UnknownValue, UrlError, Validated, ValidationErrors, WARNINGS_OMITTED, WireValue,
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::{Model, TaskRequest};
+
+    #[test]
+    fn every_models_minimal_body_is_valid_and_minimal() {
+        for info in crate::catalog::MODELS {
+            let body = info
+                .minimal_body()
+                .unwrap_or_else(|| panic!("{}: a required field has no example", info.id));
+            let valid = TaskRequest::from_json(body.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {body} is invalid: {e}", info.id));
+            assert_eq!(valid.request.model().id(), info.id, "{body}");
+            assert_eq!(valid.warnings, [], "{body}");
+            // Exactly `model` and the required fields, in table order.
+            let object =
+                orux_runtime::__private::parse_body(body.as_bytes(), &Default::default()).unwrap();
+            let keys: Vec<&str> = object.entries.iter().map(|e| e.key.as_ref()).collect();
+            let required: Vec<&str> = std::iter::once("model")
+                .chain(info.fields.iter().filter(|f| f.required).map(|f| f.name))
+                .collect();
+            assert_eq!(keys, required, "{body}");
+        }
+    }
+
+    #[test]
+    fn minimal_body_is_compact_json_with_model_first() {
+        assert_eq!(
+            Model::RunwayAleph.info().minimal_body().as_deref(),
+            Some(
+                r#"{"model":"runway-aleph","prompt":"A drone shot flying over Tokyo at sunset, cinematic","video_url":"https://example.com/clips/source.mp4"}"#
+            )
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! The entry points of [`TaskRequest`] that are not generated.
 
-use crate::runtime::validate::validate_body;
-use crate::runtime::{Limits, Validated, ValidationErrors};
+use orux_runtime::__private::validate_body;
+use orux_runtime::{Limits, Validated, ValidationErrors};
+
 use crate::{Model, TaskRequest};
 
 impl TaskRequest {
@@ -14,11 +15,28 @@ impl TaskRequest {
     }
 
     /// [`TaskRequest::from_json`] with explicit size and nesting limits.
+    ///
+    /// Change one limit and keep the others with struct update syntax:
+    ///
+    /// ```
+    /// use orux_models::{Limits, TaskRequest};
+    ///
+    /// let limits = Limits { max_body_bytes: 1024, ..Limits::default() };
+    /// let body = format!(r#"{{"model":"sora2","prompt":"{}"}}"#, "x".repeat(2000));
+    /// let errors = TaskRequest::from_json_with_limits(body.as_bytes(), &limits).unwrap_err();
+    /// assert!(errors.errors[0].message.contains("over the limit of 1024 bytes (max_body_bytes)"));
+    /// ```
     pub fn from_json_with_limits(
         body: &[u8],
         limits: &Limits,
     ) -> Result<Validated<TaskRequest>, ValidationErrors> {
-        validate_body::<Model>(body, limits)
+        validate_body(
+            body,
+            limits,
+            &Model::ALL,
+            Model::info,
+            Model::validate_fields,
+        )
     }
 
     /// The request as compact JSON: `model` first, then only the fields set.

@@ -1,5 +1,6 @@
-//! Workspace-level tests live in `tests/tests/`; the library holds only what
-//! several of them share ([`spec_cases`], [`corpus`]).
+//! Workspace-level tests live in `tests/tests/suite/` (one test binary, a
+//! module per concern); the library holds only what several of them share
+//! ([`spec_cases`], [`corpus`]).
 //! The README's Rust example is compiled and run as a doctest of this crate.
 #![doc = include_str!("../../README.md")]
 

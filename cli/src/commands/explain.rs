@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use orux_models::runtime::display::escape;
-use orux_models::runtime::value_set::describe_values;
-use orux_models::runtime::{FieldInfo, FieldKind, ModelInfo, WireValue};
+use orux_models::WireValue;
+use orux_models::catalog::{FieldInfo, FieldKind, ModelInfo, describe_values};
+use orux_models::display::escape;
 
 use super::find_model;
 use crate::render::PATH;

@@ -8,7 +8,7 @@ mod schema;
 mod validate;
 
 use orux_models::Model;
-use orux_models::runtime::ModelInfo;
+use orux_models::catalog::ModelInfo;
 
 use crate::args::Command;
 use crate::{Error, Verdict};

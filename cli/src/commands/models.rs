@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
+use orux_models::WireValue;
 use orux_models::catalog::MODELS;
-use orux_models::runtime::{ModelInfo, WireValue};
+use orux_models::catalog::ModelInfo;
 use serde::Serialize;
 
 use crate::args::Format;

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use orux_models::Limits;
-use orux_models::runtime::display;
+use orux_models::display;
 
 use crate::args::{Format, ValidateArgs};
 use crate::input;
@@ -57,7 +57,7 @@ fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
     let mut body = Vec::new();
     let fit = input::read_all(&mut reader, &mut body, limits.max_body_bytes).map_err(read_error)?;
     let mut outcome = Outcome::of_read(&body, fit, &limits);
-    outcome.suggest_jsonl(&body, &limits);
+    outcome.suggest_jsonl(&body);
     match args.format.unwrap_or(Format::Human) {
         Format::Json => {
             let mut out = io::stdout().lock();

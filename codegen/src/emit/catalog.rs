@@ -19,7 +19,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         let docs = doc(&format!("Directive set `{id}`: {description}"));
         quote! {
             #docs
-            pub static #name: crate::runtime::DirectiveSetInfo = crate::runtime::DirectiveSetInfo {
+            pub static #name: ::orux_runtime::DirectiveSetInfo = ::orux_runtime::DirectiveSetInfo {
                 id: #id,
                 description: #description,
                 values: &[#(#values),*],
@@ -35,7 +35,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         #(#models)*
 
         /// Every model, in spec order.
-        pub static MODELS: [&crate::runtime::ModelInfo; #count] = [#(&#statics),*];
+        pub static MODELS: [&::orux_runtime::ModelInfo; #count] = [#(&#statics),*];
     }
 }
 
@@ -58,14 +58,14 @@ fn model_info(ir: &Ir, model: &Model) -> TokenStream {
     let docs = doc(&format!("`{id}`: {display}."));
     quote! {
         #docs
-        pub static #name: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+        pub static #name: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
             id: #id,
             name: #display,
             vendor: #vendor,
             description: #description,
-            kind: crate::runtime::ModelKind::#kind,
+            kind: ::orux_runtime::ModelKind::#kind,
             max_duration: #max_duration,
-            capabilities: &[#(crate::runtime::Capability::#capabilities),*],
+            capabilities: &[#(::orux_runtime::Capability::#capabilities),*],
             fields: &[#(#fields),*],
         };
     }
@@ -137,9 +137,9 @@ fn field_info(ir: &Ir, field: &Field) -> TokenStream {
         }
     };
     quote! {
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: #name,
-            kind: crate::runtime::FieldKind::#kind,
+            kind: ::orux_runtime::FieldKind::#kind,
             required: #required,
             default: #default,
             allowed: &[#(#allowed),*],

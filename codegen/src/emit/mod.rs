@@ -49,8 +49,22 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
+impl EmitError {
+    /// An IR that lowering should never produce, met while emitting the Rust
+    /// file `name` (under [`RUST_DIR`]).
+    fn impossible(name: &str, message: String) -> EmitError {
+        EmitError {
+            path: PathBuf::from(RUST_DIR).join(name),
+            message,
+        }
+    }
+}
+
 /// Where the generated Rust modules live inside the crate.
 pub const RUST_DIR: &str = "src/generated";
+
+/// The types the emitters write whatever the spec says (`task_request.rs`).
+pub const FIXED_TYPE_NAMES: [&str; 2] = ["TaskRequest", "Model"];
 
 /// Where the JSON Schema bundle and the OpenAPI document live inside the crate.
 pub const SCHEMA_DIR: &str = schema::DIR;
@@ -66,17 +80,16 @@ pub fn all_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
 pub fn rust_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = vec![
         rust_file("mod.rs", module_tree())?,
-        rust_file("value_sets.rs", value_sets::emit(ir))?,
+        rust_file(value_sets::FILE, value_sets::emit(ir)?)?,
         rust_file("catalog.rs", catalog::emit(ir))?,
         rust_file("task_request.rs", task_request::emit(ir))?,
         rust_file("models/mod.rs", models::emit_index(ir))?,
         rust_file("schema.rs", schema::embed(ir))?,
     ];
     for model in &ir.models {
-        files.push(rust_file(
-            &format!("models/{}.rs", model.module),
-            models::emit_model(ir, model),
-        )?);
+        let name = format!("models/{}.rs", model.module);
+        let tokens = models::emit_model(ir, model, &name)?;
+        files.push(rust_file(&name, tokens)?);
     }
     Ok(files)
 }
@@ -85,7 +98,7 @@ fn module_tree() -> TokenStream {
     quote! {
         //! Code generated from `models.yaml`: request types, value sets, the model
         //! catalog, validation, and the JSON Schema files as text. The
-        //! hand-written support it calls is in `crate::runtime`.
+        //! hand-written support it calls is the `orux-runtime` crate.
         pub mod catalog;
         pub mod models;
         pub mod schema;
@@ -126,12 +139,12 @@ fn doc(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// A literal as a `crate::runtime::WireValue` expression.
+/// A literal as a `::orux_runtime::WireValue` expression.
 fn wire_value(literal: &Literal) -> TokenStream {
     match literal {
-        Literal::String(s) => quote! { crate::runtime::WireValue::Str(#s) },
-        Literal::Integer(i) => quote! { crate::runtime::WireValue::Int(#i) },
-        Literal::Bool(b) => quote! { crate::runtime::WireValue::Bool(#b) },
+        Literal::String(s) => quote! { ::orux_runtime::WireValue::Str(#s) },
+        Literal::Integer(i) => quote! { ::orux_runtime::WireValue::Int(#i) },
+        Literal::Bool(b) => quote! { ::orux_runtime::WireValue::Bool(#b) },
     }
 }
 
@@ -139,13 +152,13 @@ fn wire_value(literal: &Literal) -> TokenStream {
 fn field_type(ir: &Ir, ty: &FieldType) -> TokenStream {
     match ty {
         FieldType::String(_) => quote! { ::std::string::String },
-        FieldType::Url => quote! { crate::runtime::HttpsUrl },
+        FieldType::Url => quote! { ::orux_runtime::HttpsUrl },
         FieldType::Boolean => quote! { bool },
         FieldType::Enum(index) => {
             let name = ident(&ir.value_sets[*index].rust_name);
             quote! { crate::generated::value_sets::#name }
         }
-        FieldType::ImageInput => quote! { crate::runtime::ImageInput },
+        FieldType::ImageInput => quote! { ::orux_runtime::ImageInput },
     }
 }
 
@@ -162,4 +175,116 @@ fn allowed_values_doc(ir: &Ir, index: usize) -> String {
         .map(|v| format!("`{}`", v.wire.to_json()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    //! An IR that lowering never produces makes an emitter fail with the file
+    //! it was writing, instead of writing something plausible and wrong.
+
+    use super::*;
+    use crate::ir::{FieldType, SetKind};
+
+    fn ir() -> Ir {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models.yaml");
+        let text = std::fs::read_to_string(path).expect("models.yaml is readable");
+        crate::load(&text, "models.yaml").expect("models.yaml is valid")
+    }
+
+    fn failure(ir: &Ir) -> EmitError {
+        match all_files(ir) {
+            Ok(_) => panic!("emitted files from an impossible IR"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn the_real_spec_emits() {
+        assert!(all_files(&ir()).is_ok());
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_kind_is_an_error_not_a_zero() {
+        let mut ir = ir();
+        let set = ir
+            .value_sets
+            .iter_mut()
+            .find(|s| s.kind == SetKind::Integer)
+            .expect("the spec has an integer set");
+        set.variants[0].wire = Literal::String("five".to_owned());
+        let error = failure(&ir);
+        assert_eq!(error.path, PathBuf::from("src/generated/value_sets.rs"));
+        assert!(
+            error.message.contains(r#"has the member "five""#),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_default_outside_its_set_is_an_error_not_a_missing_accessor() {
+        let mut ir = ir();
+        let model = ir
+            .models
+            .iter_mut()
+            .find(|m| m.id == "sora2")
+            .expect("sora2");
+        let field = model
+            .fields
+            .iter_mut()
+            .find(|f| f.wire_name == "duration")
+            .expect("sora2 has a duration");
+        field.default = Some(Literal::Integer(7));
+        let error = failure(&ir);
+        assert_eq!(error.path, PathBuf::from("src/generated/models/sora2.rs"));
+        assert!(
+            error
+                .message
+                .contains("sora2.duration: the default 7 is no member"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_default_of_the_wrong_type_is_an_error() {
+        let mut ir = ir();
+        let model = ir
+            .models
+            .iter_mut()
+            .find(|m| m.id == "sora2")
+            .expect("sora2");
+        let field = model
+            .fields
+            .iter_mut()
+            .find(|f| f.wire_name == "prompt")
+            .expect("sora2 has a prompt");
+        field.default = Some(Literal::Bool(true));
+        let error = failure(&ir);
+        assert!(
+            error
+                .message
+                .contains("a `string` field cannot default to true"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_enum_field_without_its_set_is_an_error_not_an_always_false_schema() {
+        let mut ir = ir();
+        let model = ir
+            .models
+            .iter_mut()
+            .find(|m| m.id == "sora2")
+            .expect("sora2");
+        let field = model
+            .fields
+            .iter_mut()
+            .find(|f| f.wire_name == "duration")
+            .expect("sora2 has a duration");
+        // No accessor either, so the Rust files do not fail first on it.
+        field.default = None;
+        field.ty = FieldType::Enum(usize::MAX);
+        let error = schema::files(&ir).expect_err("an error");
+        assert_eq!(error.path, PathBuf::from("schema/orux-models.schema.json"));
+        assert_eq!(error.message, "field `duration` names no value set");
+    }
 }

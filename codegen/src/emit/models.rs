@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{allowed_values_doc, doc, field_type, ident, info_static};
+use super::{EmitError, allowed_values_doc, doc, field_type, ident, info_static};
 use crate::ir::{Field, FieldType, Ir, Literal, Model};
 
 pub(super) fn emit_index(ir: &Ir) -> TokenStream {
@@ -17,7 +17,8 @@ pub(super) fn emit_index(ir: &Ir) -> TokenStream {
     }
 }
 
-pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
+/// The file `name` (under the generated directory) of one model.
+pub(super) fn emit_model(ir: &Ir, model: &Model, name: &str) -> Result<TokenStream, EmitError> {
     let struct_name = ident(&model.struct_name());
     let variant = ident(&model.rust_name);
     let id = &model.id;
@@ -25,23 +26,35 @@ pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
         .max_duration
         .map_or("no length control".to_owned(), |s| format!("at most {s} s"));
     let struct_docs = doc(&format!(
-        "A `{id}` request: {}.\n\n{}\n\nVendor: {}. Kind: {}; {max}.",
+        "A `{id}` request: {}.\n\n{}\n\nVendor: {}. Kind: {}; {max}.\n\n\
+         Build one with `new` and set optional fields after it. The derived \
+         `Deserialize` is only a shape check (no string lengths, no duplicate \
+         keys, no warnings); check a body from elsewhere with \
+         [`TaskRequest::from_json`](crate::TaskRequest::from_json).",
         model.name,
         model.description,
         model.vendor,
         model.kind.as_str()
     ));
     let fields = model.fields.iter().map(|field| struct_field(ir, field));
-    let accessors = model.fields.iter().filter_map(|field| accessor(ir, field));
+    let mut accessors = Vec::new();
+    for field in &model.fields {
+        if let Some(default) = &field.default {
+            accessors.push(accessor(ir, field, default).map_err(|message| {
+                EmitError::impossible(name, format!("{id}.{}: {message}", field.wire_name))
+            })?);
+        }
+    }
     let constructor = constructor(ir, model);
     let validator = validator(model);
     let module_doc = format!(" `{id}`: {}.", model.name);
-    quote! {
+    Ok(quote! {
         #![doc = #module_doc]
 
         #struct_docs
         #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct #struct_name {
             #(#fields,)*
         }
@@ -61,7 +74,7 @@ pub(super) fn emit_model(ir: &Ir, model: &Model) -> TokenStream {
         }
 
         #validator
-    }
+    })
 }
 
 fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
@@ -118,7 +131,7 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
             #[serde(
                 default,
                 skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::runtime::serde_support::present"
+                deserialize_with = "::orux_runtime::__private::present"
             )]
             pub #name: ::std::option::Option<#ty>
         }
@@ -170,8 +183,8 @@ fn constructor(ir: &Ir, model: &Model) -> TokenStream {
 }
 
 /// `request.field()`: the value, or its documented default when absent.
-fn accessor(ir: &Ir, field: &Field) -> Option<TokenStream> {
-    let default = field.default.as_ref()?;
+/// Err: a default the checker should have refused (its message).
+fn accessor(ir: &Ir, field: &Field, default: &Literal) -> Result<TokenStream, String> {
     let name = ident(&field.rust_name);
     let docs = doc(&format!(
         "`{}`, or its documented default `{}` when absent.",
@@ -182,7 +195,17 @@ fn accessor(ir: &Ir, field: &Field) -> Option<TokenStream> {
         (FieldType::Enum(index), literal) => {
             let set = &ir.value_sets[*index];
             let set_name = ident(&set.rust_name);
-            let variant = set.variants.iter().find(|v| &v.wire == literal)?;
+            let variant = set
+                .variants
+                .iter()
+                .find(|v| &v.wire == literal)
+                .ok_or_else(|| {
+                    format!(
+                        "the default {} is no member of value set `{}`",
+                        literal.to_json(),
+                        set.id
+                    )
+                })?;
             let variant = ident(&variant.rust_name);
             quote! {
                 pub fn #name(&self) -> crate::generated::value_sets::#set_name {
@@ -200,10 +223,15 @@ fn accessor(ir: &Ir, field: &Field) -> Option<TokenStream> {
                 self.#name.as_deref().unwrap_or(#s)
             }
         },
-        // The checker allows defaults only where an accessor can be written.
-        _ => return None,
+        (ty, literal) => {
+            return Err(format!(
+                "a `{}` field cannot default to {}",
+                ty.spec_name(),
+                literal.to_json()
+            ));
+        }
     };
-    Some(quote! { #docs #body })
+    Ok(quote! { #docs #body })
 }
 
 /// `validate(entries, reader)`: every field of a scanned body, checked against the
@@ -249,8 +277,8 @@ fn validator(model: &Model) -> TokenStream {
     quote! {
         /// Checks the top-level entries of a body whose `model` named this model.
         pub(crate) fn validate(
-            entries: &[crate::runtime::json::Entry<'_>],
-            reader: &mut crate::runtime::FieldReader<'_>,
+            entries: &[::orux_runtime::__private::Entry<'_>],
+            reader: &mut ::orux_runtime::__private::FieldReader<'_>,
         ) -> ::std::option::Option<#struct_name> {
             let fields = crate::generated::catalog::#info.fields;
             #(let mut #locals = ::std::option::Option::None;)*

@@ -27,6 +27,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
 
         /// A model id: one of the models in `models.yaml`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Model {
             #(#model_docs #variants,)*
         }
@@ -49,7 +50,7 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
             }
 
             /// Metadata and parameter table.
-            pub fn info(self) -> &'static crate::runtime::ModelInfo {
+            pub fn info(self) -> &'static ::orux_runtime::ModelInfo {
                 match self { #(Model::#variants => &crate::generated::catalog::#statics,)* }
             }
         }
@@ -61,32 +62,19 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         }
 
         impl ::std::str::FromStr for Model {
-            type Err = crate::runtime::UnknownModel;
+            type Err = ::orux_runtime::UnknownModel;
 
             fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-                Model::from_id(id).ok_or_else(|| crate::runtime::UnknownModel::new::<Model>(id))
+                Model::from_id(id).ok_or_else(|| ::orux_runtime::UnknownModel::new(id, Model::ALL.map(Model::id)))
             }
         }
 
-        impl crate::runtime::Dispatch for Model {
-            type Request = TaskRequest;
-
-            fn ids() -> &'static [&'static str] {
-                &[#(#ids),*]
-            }
-
-            fn from_id(id: &str) -> ::std::option::Option<Self> {
-                Model::from_id(id)
-            }
-
-            fn info(self) -> &'static crate::runtime::ModelInfo {
-                Model::info(self)
-            }
-
-            fn validate(
+        impl Model {
+            /// Runs this model's generated validator over a body's entries.
+            pub(crate) fn validate_fields(
                 self,
-                entries: &[crate::runtime::json::Entry<'_>],
-                reader: &mut crate::runtime::FieldReader<'_>,
+                entries: &[::orux_runtime::__private::Entry<'_>],
+                reader: &mut ::orux_runtime::__private::FieldReader<'_>,
             ) -> ::std::option::Option<TaskRequest> {
                 match self {
                     #(Model::#variants => crate::generated::models::#modules::validate(entries, reader).map(TaskRequest::#variants),)*
@@ -99,8 +87,15 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
         /// (De)serialized with `model` as the discriminator; serializing writes only
         /// the fields that were set. Build one from untrusted JSON with
         /// [`TaskRequest::from_json`], which checks every rule of the spec.
+        ///
+        /// The derived `Deserialize` is only a shape check: JSON types, required
+        /// and unknown fields, allowed values, URL and image rules. It does not
+        /// check string lengths or duplicate keys and gives no warnings, and it
+        /// stops at the first problem; use [`TaskRequest::from_json`] for a body
+        /// from elsewhere.
         #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(tag = "model")]
+        #[non_exhaustive]
         pub enum TaskRequest {
             #(
                 #request_docs

@@ -2,7 +2,7 @@
 
 //! The model catalog: metadata and parameter tables of every model.
 /// Directive set `camera`: Camera-motion directives written inline in the prompt as bracketed tokens; one bracket may hold several, comma-separated ("[Tracking Shot, Pan Right]").
-pub static CAMERA_DIRECTIVES: crate::runtime::DirectiveSetInfo = crate::runtime::DirectiveSetInfo {
+pub static CAMERA_DIRECTIVES: ::orux_runtime::DirectiveSetInfo = ::orux_runtime::DirectiveSetInfo {
     id: "camera",
     description: "Camera-motion directives written inline in the prompt as bracketed tokens; one bracket may hold several, comma-separated (\"[Tracking Shot, Pan Right]\").",
     values: &[
@@ -20,24 +20,24 @@ pub static CAMERA_DIRECTIVES: crate::runtime::DirectiveSetInfo = crate::runtime:
     ],
 };
 /// `veo-3.1-quality`: Veo 3.1 Quality.
-pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static VEO_3_1_QUALITY: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "veo-3.1-quality",
     name: "Veo 3.1 Quality",
     vendor: "Google",
     description: "Google Veo 3.1, quality tier. 8s fixed length. Accepts an input image as URL or base64 data URI.",
-    kind: crate::runtime::ModelKind::TextOrImageToVideo,
+    kind: ::orux_runtime::ModelKind::TextOrImageToVideo,
     max_duration: ::std::option::Option::Some(8),
-    capabilities: &[crate::runtime::Capability::Audio],
+    capabilities: &[::orux_runtime::Capability::Audio],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -45,34 +45,34 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_8",
                 rust_type: "Duration8",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(8i64)),
-            allowed: &[crate::runtime::WireValue::Int(8i64)],
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(8i64)),
+            allowed: &[::orux_runtime::WireValue::Int(8i64)],
             description: "Length in seconds; fixed at 8, other values are rejected.",
             example: ::std::option::Option::None,
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "resolution",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "veo_resolution",
                 rust_type: "VeoResolution",
             },
             required: false,
             default: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("1080p"),
+                ::orux_runtime::WireValue::Str("1080p"),
             ),
             allowed: &[
-                crate::runtime::WireValue::Str("720p"),
-                crate::runtime::WireValue::Str("1080p"),
+                ::orux_runtime::WireValue::Str("720p"),
+                ::orux_runtime::WireValue::Str("1080p"),
             ],
             description: "Output resolution.",
             example: ::std::option::Option::None,
@@ -80,18 +80,18 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "aspect_ratio",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "aspect_ratio",
                 rust_type: "AspectRatio",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Str("16:9")),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Str("16:9")),
             allowed: &[
-                crate::runtime::WireValue::Str("16:9"),
-                crate::runtime::WireValue::Str("9:16"),
-                crate::runtime::WireValue::Str("1:1"),
+                ::orux_runtime::WireValue::Str("16:9"),
+                ::orux_runtime::WireValue::Str("9:16"),
+                ::orux_runtime::WireValue::Str("1:1"),
             ],
             description: "Output aspect ratio.",
             example: ::std::option::Option::None,
@@ -99,11 +99,11 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "audio",
-            kind: crate::runtime::FieldKind::Boolean,
+            kind: ::orux_runtime::FieldKind::Boolean,
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Bool(true)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Bool(true)),
             allowed: &[],
             description: "Include the model-generated audio track.",
             example: ::std::option::Option::None,
@@ -111,29 +111,29 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image",
-            kind: crate::runtime::FieldKind::ImageInput,
+            kind: ::orux_runtime::FieldKind::ImageInput,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Optional starting image: an https URL, a base64 data URI (\"data:image/png;base64,...\"), or {\"task_id\": \"img_...\"} naming an earlier Orux AI image task.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -142,24 +142,24 @@ pub static VEO_3_1_QUALITY: crate::runtime::ModelInfo = crate::runtime::ModelInf
     ],
 };
 /// `veo-3.1-fast`: Veo 3.1 Fast.
-pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static VEO_3_1_FAST: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "veo-3.1-fast",
     name: "Veo 3.1 Fast",
     vendor: "Google",
     description: "Veo 3.1 fast tier — lower price, slightly less detail.",
-    kind: crate::runtime::ModelKind::TextOrImageToVideo,
+    kind: ::orux_runtime::ModelKind::TextOrImageToVideo,
     max_duration: ::std::option::Option::Some(8),
-    capabilities: &[crate::runtime::Capability::Audio],
+    capabilities: &[::orux_runtime::Capability::Audio],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -167,34 +167,34 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_8",
                 rust_type: "Duration8",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(8i64)),
-            allowed: &[crate::runtime::WireValue::Int(8i64)],
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(8i64)),
+            allowed: &[::orux_runtime::WireValue::Int(8i64)],
             description: "Length in seconds; fixed at 8, other values are rejected.",
             example: ::std::option::Option::None,
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "resolution",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "veo_resolution",
                 rust_type: "VeoResolution",
             },
             required: false,
             default: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("1080p"),
+                ::orux_runtime::WireValue::Str("1080p"),
             ),
             allowed: &[
-                crate::runtime::WireValue::Str("720p"),
-                crate::runtime::WireValue::Str("1080p"),
+                ::orux_runtime::WireValue::Str("720p"),
+                ::orux_runtime::WireValue::Str("1080p"),
             ],
             description: "Output resolution.",
             example: ::std::option::Option::None,
@@ -202,18 +202,18 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "aspect_ratio",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "aspect_ratio",
                 rust_type: "AspectRatio",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Str("16:9")),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Str("16:9")),
             allowed: &[
-                crate::runtime::WireValue::Str("16:9"),
-                crate::runtime::WireValue::Str("9:16"),
-                crate::runtime::WireValue::Str("1:1"),
+                ::orux_runtime::WireValue::Str("16:9"),
+                ::orux_runtime::WireValue::Str("9:16"),
+                ::orux_runtime::WireValue::Str("1:1"),
             ],
             description: "Aspect ratio.",
             example: ::std::option::Option::None,
@@ -221,11 +221,11 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "audio",
-            kind: crate::runtime::FieldKind::Boolean,
+            kind: ::orux_runtime::FieldKind::Boolean,
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Bool(true)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Bool(true)),
             allowed: &[],
             description: "Include the audio track.",
             example: ::std::option::Option::None,
@@ -233,29 +233,29 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image",
-            kind: crate::runtime::FieldKind::ImageInput,
+            kind: ::orux_runtime::FieldKind::ImageInput,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "URL or base64 data URI as starting frame, or {\"task_id\": \"img_...\"} naming an earlier Orux AI image task.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -264,24 +264,24 @@ pub static VEO_3_1_FAST: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
     ],
 };
 /// `sora2`: Sora 2.
-pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static SORA2: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "sora2",
     name: "Sora 2",
     vendor: "OpenAI",
     description: "OpenAI Sora 2 — text-to-video, 5s or 10s.",
-    kind: crate::runtime::ModelKind::TextToVideo,
+    kind: ::orux_runtime::ModelKind::TextToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -289,17 +289,17 @@ pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Length in seconds.",
             example: ::std::option::Option::None,
@@ -307,17 +307,17 @@ pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "aspect_ratio",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "aspect_ratio_no_square",
                 rust_type: "AspectRatioNoSquare",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Str("16:9")),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Str("16:9")),
             allowed: &[
-                crate::runtime::WireValue::Str("16:9"),
-                crate::runtime::WireValue::Str("9:16"),
+                ::orux_runtime::WireValue::Str("16:9"),
+                ::orux_runtime::WireValue::Str("9:16"),
             ],
             description: "Aspect ratio.",
             example: ::std::option::Option::None,
@@ -325,15 +325,15 @@ pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -342,24 +342,24 @@ pub static SORA2: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
     ],
 };
 /// `runway-gen3-alpha-turbo`: Runway Gen-3 Alpha Turbo.
-pub static RUNWAY_GEN3_ALPHA_TURBO: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static RUNWAY_GEN3_ALPHA_TURBO: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "runway-gen3-alpha-turbo",
     name: "Runway Gen-3 Alpha Turbo",
     vendor: "Runway",
     description: "Runway Gen-3 alpha turbo — image-to-video, 5/10s.",
-    kind: crate::runtime::ModelKind::ImageToVideo,
+    kind: ::orux_runtime::ModelKind::ImageToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -367,31 +367,31 @@ pub static RUNWAY_GEN3_ALPHA_TURBO: crate::runtime::ModelInfo = crate::runtime::
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Starting frame (image-to-video).",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -399,29 +399,29 @@ pub static RUNWAY_GEN3_ALPHA_TURBO: crate::runtime::ModelInfo = crate::runtime::
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "camera_motion",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Optional camera-motion hint, e.g. \"zoom_in\", \"pan_left\".",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("zoom_in"),
+                ::orux_runtime::WireValue::Str("zoom_in"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -430,24 +430,24 @@ pub static RUNWAY_GEN3_ALPHA_TURBO: crate::runtime::ModelInfo = crate::runtime::
     ],
 };
 /// `runway-gen4`: Runway Gen-4.
-pub static RUNWAY_GEN4: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static RUNWAY_GEN4: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "runway-gen4",
     name: "Runway Gen-4",
     vendor: "Runway",
     description: "Runway Gen-4 — image- or text-to-video.",
-    kind: crate::runtime::ModelKind::TextOrImageToVideo,
+    kind: ::orux_runtime::ModelKind::TextOrImageToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -455,31 +455,31 @@ pub static RUNWAY_GEN4: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Optional starting frame.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -487,15 +487,15 @@ pub static RUNWAY_GEN4: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -504,24 +504,24 @@ pub static RUNWAY_GEN4: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
     ],
 };
 /// `runway-aleph`: Runway Aleph.
-pub static RUNWAY_ALEPH: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static RUNWAY_ALEPH: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "runway-aleph",
     name: "Runway Aleph",
     vendor: "Runway",
     description: "Runway Aleph — edit existing video clips with text.",
-    kind: crate::runtime::ModelKind::VideoEdit,
+    kind: ::orux_runtime::ModelKind::VideoEdit,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -529,29 +529,29 @@ pub static RUNWAY_ALEPH: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "video_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Source video to edit.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/clips/source.mp4"),
+                ::orux_runtime::WireValue::Str("https://example.com/clips/source.mp4"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -560,24 +560,24 @@ pub static RUNWAY_ALEPH: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
     ],
 };
 /// `kling-v21-master-i2v`: Kling v2.1 Master (I2V).
-pub static KLING_V21_MASTER_I2V: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_V21_MASTER_I2V: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-v21-master-i2v",
     name: "Kling v2.1 Master (I2V)",
     vendor: "Kuaishou",
     description: "Kling 2.1 master image-to-video.",
-    kind: crate::runtime::ModelKind::ImageToVideo,
+    kind: ::orux_runtime::ModelKind::ImageToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -585,31 +585,31 @@ pub static KLING_V21_MASTER_I2V: crate::runtime::ModelInfo = crate::runtime::Mod
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Starting frame.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -617,15 +617,15 @@ pub static KLING_V21_MASTER_I2V: crate::runtime::ModelInfo = crate::runtime::Mod
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -634,24 +634,24 @@ pub static KLING_V21_MASTER_I2V: crate::runtime::ModelInfo = crate::runtime::Mod
     ],
 };
 /// `kling-v21-master-t2v`: Kling v2.1 Master (T2V).
-pub static KLING_V21_MASTER_T2V: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_V21_MASTER_T2V: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-v21-master-t2v",
     name: "Kling v2.1 Master (T2V)",
     vendor: "Kuaishou",
     description: "Kling 2.1 master text-to-video.",
-    kind: crate::runtime::ModelKind::TextToVideo,
+    kind: ::orux_runtime::ModelKind::TextToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -659,17 +659,17 @@ pub static KLING_V21_MASTER_T2V: crate::runtime::ModelInfo = crate::runtime::Mod
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -677,15 +677,15 @@ pub static KLING_V21_MASTER_T2V: crate::runtime::ModelInfo = crate::runtime::Mod
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -694,24 +694,24 @@ pub static KLING_V21_MASTER_T2V: crate::runtime::ModelInfo = crate::runtime::Mod
     ],
 };
 /// `kling-v25-i2v-pro`: Kling v2.5 Pro (I2V).
-pub static KLING_V25_I2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_V25_I2V_PRO: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-v25-i2v-pro",
     name: "Kling v2.5 Pro (I2V)",
     vendor: "Kuaishou",
     description: "Kling 2.5 pro image-to-video.",
-    kind: crate::runtime::ModelKind::ImageToVideo,
+    kind: ::orux_runtime::ModelKind::ImageToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -719,31 +719,31 @@ pub static KLING_V25_I2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Starting frame.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -751,15 +751,15 @@ pub static KLING_V25_I2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -768,24 +768,24 @@ pub static KLING_V25_I2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
     ],
 };
 /// `kling-v25-t2v-pro`: Kling v2.5 Pro (T2V).
-pub static KLING_V25_T2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_V25_T2V_PRO: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-v25-t2v-pro",
     name: "Kling v2.5 Pro (T2V)",
     vendor: "Kuaishou",
     description: "Kling 2.5 pro text-to-video.",
-    kind: crate::runtime::ModelKind::TextToVideo,
+    kind: ::orux_runtime::ModelKind::TextToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -793,17 +793,17 @@ pub static KLING_V25_T2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -811,15 +811,15 @@ pub static KLING_V25_T2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -828,24 +828,24 @@ pub static KLING_V25_T2V_PRO: crate::runtime::ModelInfo = crate::runtime::ModelI
     ],
 };
 /// `kling-avatar-std`: Kling Avatar (Std).
-pub static KLING_AVATAR_STD: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_AVATAR_STD: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-avatar-std",
     name: "Kling Avatar (Std)",
     vendor: "Kuaishou",
     description: "Kling avatar standard — lip-sync animated avatar.",
-    kind: crate::runtime::ModelKind::Avatar,
+    kind: ::orux_runtime::ModelKind::Avatar,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -853,43 +853,43 @@ pub static KLING_AVATAR_STD: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Avatar source image.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "audio_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Driver audio track.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
+                ::orux_runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -898,24 +898,24 @@ pub static KLING_AVATAR_STD: crate::runtime::ModelInfo = crate::runtime::ModelIn
     ],
 };
 /// `kling-avatar-pro`: Kling Avatar (Pro).
-pub static KLING_AVATAR_PRO: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static KLING_AVATAR_PRO: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "kling-avatar-pro",
     name: "Kling Avatar (Pro)",
     vendor: "Kuaishou",
     description: "Kling avatar pro — higher fidelity.",
-    kind: crate::runtime::ModelKind::Avatar,
+    kind: ::orux_runtime::ModelKind::Avatar,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -923,43 +923,43 @@ pub static KLING_AVATAR_PRO: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Avatar source image.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "audio_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Driver audio track.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
+                ::orux_runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -968,24 +968,24 @@ pub static KLING_AVATAR_PRO: crate::runtime::ModelInfo = crate::runtime::ModelIn
     ],
 };
 /// `hailuo-02`: MiniMax Hailuo 02.
-pub static HAILUO_02: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static HAILUO_02: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "hailuo-02",
     name: "MiniMax Hailuo 02",
     vendor: "MiniMax",
     description: "MiniMax Hailuo 02. Supports camera directives embedded in the prompt.",
-    kind: crate::runtime::ModelKind::TextOrImageToVideo,
+    kind: ::orux_runtime::ModelKind::TextOrImageToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output. Camera directives such as [Pan Right] or [Tracking Shot, Pan Right] may be written inline.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -993,31 +993,31 @@ pub static HAILUO_02: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::Some(&CAMERA_DIRECTIVES),
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Optional starting frame for image-to-video.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_6_or_10",
                 rust_type: "Duration6Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(6i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(6i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(6i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(6i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -1025,15 +1025,15 @@ pub static HAILUO_02: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -1042,24 +1042,24 @@ pub static HAILUO_02: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
     ],
 };
 /// `grok-imagine-t2v`: Grok Imagine (T2V).
-pub static GROK_IMAGINE_T2V: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static GROK_IMAGINE_T2V: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "grok-imagine-t2v",
     name: "Grok Imagine (T2V)",
     vendor: "xAI",
     description: "xAI Grok Imagine, text-to-video.",
-    kind: crate::runtime::ModelKind::TextToVideo,
+    kind: ::orux_runtime::ModelKind::TextToVideo,
     max_duration: ::std::option::Option::Some(10),
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -1067,17 +1067,17 @@ pub static GROK_IMAGINE_T2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "duration",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "duration_5_or_10",
                 rust_type: "Duration5Or10",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Int(5i64)),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Int(5i64)),
             allowed: &[
-                crate::runtime::WireValue::Int(5i64),
-                crate::runtime::WireValue::Int(10i64),
+                ::orux_runtime::WireValue::Int(5i64),
+                ::orux_runtime::WireValue::Int(10i64),
             ],
             description: "Seconds.",
             example: ::std::option::Option::None,
@@ -1085,15 +1085,15 @@ pub static GROK_IMAGINE_T2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -1102,24 +1102,24 @@ pub static GROK_IMAGINE_T2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
     ],
 };
 /// `grok-imagine-i2v`: Grok Imagine (I2V).
-pub static GROK_IMAGINE_I2V: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static GROK_IMAGINE_I2V: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "grok-imagine-i2v",
     name: "Grok Imagine (I2V)",
     vendor: "xAI",
     description: "xAI Grok Imagine, image-to-video.",
-    kind: crate::runtime::ModelKind::ImageToVideo,
+    kind: ::orux_runtime::ModelKind::ImageToVideo,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "prompt",
-            kind: crate::runtime::FieldKind::String,
+            kind: ::orux_runtime::FieldKind::String,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Text prompt describing the desired output.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "A drone shot flying over Tokyo at sunset, cinematic",
                 ),
             ),
@@ -1127,29 +1127,29 @@ pub static GROK_IMAGINE_I2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::Some(10000),
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Starting frame.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/frames/start.png"),
+                ::orux_runtime::WireValue::Str("https://example.com/frames/start.png"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -1158,40 +1158,40 @@ pub static GROK_IMAGINE_I2V: crate::runtime::ModelInfo = crate::runtime::ModelIn
     ],
 };
 /// `topaz-upscale`: Topaz Video Upscale.
-pub static TOPAZ_UPSCALE: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static TOPAZ_UPSCALE: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "topaz-upscale",
     name: "Topaz Video Upscale",
     vendor: "Topaz Labs",
     description: "Topaz video enhance / upscale to 4K.",
-    kind: crate::runtime::ModelKind::Upscale,
+    kind: ::orux_runtime::ModelKind::Upscale,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "video_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Source video.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/clips/source.mp4"),
+                ::orux_runtime::WireValue::Str("https://example.com/clips/source.mp4"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "target_resolution",
-            kind: crate::runtime::FieldKind::Enum {
+            kind: ::orux_runtime::FieldKind::Enum {
                 set: "upscale_resolution",
                 rust_type: "UpscaleResolution",
             },
             required: false,
-            default: ::std::option::Option::Some(crate::runtime::WireValue::Str("4k")),
+            default: ::std::option::Option::Some(::orux_runtime::WireValue::Str("4k")),
             allowed: &[
-                crate::runtime::WireValue::Str("1080p"),
-                crate::runtime::WireValue::Str("4k"),
+                ::orux_runtime::WireValue::Str("1080p"),
+                ::orux_runtime::WireValue::Str("4k"),
             ],
             description: "Target resolution.",
             example: ::std::option::Option::None,
@@ -1199,15 +1199,15 @@ pub static TOPAZ_UPSCALE: crate::runtime::ModelInfo = crate::runtime::ModelInfo 
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -1216,38 +1216,38 @@ pub static TOPAZ_UPSCALE: crate::runtime::ModelInfo = crate::runtime::ModelInfo 
     ],
 };
 /// `infinitalk-audio`: InfiniTalk (Audio-driven).
-pub static INFINITALK_AUDIO: crate::runtime::ModelInfo = crate::runtime::ModelInfo {
+pub static INFINITALK_AUDIO: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
     id: "infinitalk-audio",
     name: "InfiniTalk (Audio-driven)",
     vendor: "MeiGen-AI",
     description: "Audio-driven talking avatar. Takes a driver audio and a still character image.",
-    kind: crate::runtime::ModelKind::Avatar,
+    kind: ::orux_runtime::ModelKind::Avatar,
     max_duration: ::std::option::Option::None,
     capabilities: &[],
     fields: &[
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "driver_audio_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Audio that drives lip-sync.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
+                ::orux_runtime::WireValue::Str("https://example.com/audio/voice.mp3"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "driver_image_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: true,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "Character still image.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str(
+                ::orux_runtime::WireValue::Str(
                     "https://example.com/frames/character.png",
                 ),
             ),
@@ -1255,15 +1255,15 @@ pub static INFINITALK_AUDIO: crate::runtime::ModelInfo = crate::runtime::ModelIn
             max_length: ::std::option::Option::None,
             directives: ::std::option::Option::None,
         },
-        crate::runtime::FieldInfo {
+        ::orux_runtime::FieldInfo {
             name: "webhook_url",
-            kind: crate::runtime::FieldKind::Url,
+            kind: ::orux_runtime::FieldKind::Url,
             required: false,
             default: ::std::option::Option::None,
             allowed: &[],
             description: "HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.",
             example: ::std::option::Option::Some(
-                crate::runtime::WireValue::Str("https://your.app/webhooks/orux"),
+                ::orux_runtime::WireValue::Str("https://your.app/webhooks/orux"),
             ),
             min_length: ::std::option::Option::None,
             max_length: ::std::option::Option::None,
@@ -1272,7 +1272,7 @@ pub static INFINITALK_AUDIO: crate::runtime::ModelInfo = crate::runtime::ModelIn
     ],
 };
 /// Every model, in spec order.
-pub static MODELS: [&crate::runtime::ModelInfo; 17] = [
+pub static MODELS: [&::orux_runtime::ModelInfo; 17] = [
     &VEO_3_1_QUALITY,
     &VEO_3_1_FAST,
     &SORA2,

@@ -2,7 +2,7 @@
 
 //! Code generated from `models.yaml`: request types, value sets, the model
 //! catalog, validation, and the JSON Schema files as text. The
-//! hand-written support it calls is in `crate::runtime`.
+//! hand-written support it calls is the `orux-runtime` crate.
 pub mod catalog;
 pub mod models;
 pub mod schema;

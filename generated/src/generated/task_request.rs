@@ -3,6 +3,7 @@
 //! `Model` (every model id) and `TaskRequest` (a request for any model).
 /// A model id: one of the models in `models.yaml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Model {
     /// `veo-3.1-quality`: Veo 3.1 Quality.
     Veo31Quality,
@@ -112,7 +113,7 @@ impl Model {
         }
     }
     /// Metadata and parameter table.
-    pub fn info(self) -> &'static crate::runtime::ModelInfo {
+    pub fn info(self) -> &'static ::orux_runtime::ModelInfo {
         match self {
             Model::Veo31Quality => &crate::generated::catalog::VEO_3_1_QUALITY,
             Model::Veo31Fast => &crate::generated::catalog::VEO_3_1_FAST,
@@ -142,44 +143,21 @@ impl ::std::fmt::Display for Model {
     }
 }
 impl ::std::str::FromStr for Model {
-    type Err = crate::runtime::UnknownModel;
+    type Err = ::orux_runtime::UnknownModel;
     fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
-        Model::from_id(id).ok_or_else(|| crate::runtime::UnknownModel::new::<Model>(id))
+        Model::from_id(id)
+            .ok_or_else(|| ::orux_runtime::UnknownModel::new(
+                id,
+                Model::ALL.map(Model::id),
+            ))
     }
 }
-impl crate::runtime::Dispatch for Model {
-    type Request = TaskRequest;
-    fn ids() -> &'static [&'static str] {
-        &[
-            "veo-3.1-quality",
-            "veo-3.1-fast",
-            "sora2",
-            "runway-gen3-alpha-turbo",
-            "runway-gen4",
-            "runway-aleph",
-            "kling-v21-master-i2v",
-            "kling-v21-master-t2v",
-            "kling-v25-i2v-pro",
-            "kling-v25-t2v-pro",
-            "kling-avatar-std",
-            "kling-avatar-pro",
-            "hailuo-02",
-            "grok-imagine-t2v",
-            "grok-imagine-i2v",
-            "topaz-upscale",
-            "infinitalk-audio",
-        ]
-    }
-    fn from_id(id: &str) -> ::std::option::Option<Self> {
-        Model::from_id(id)
-    }
-    fn info(self) -> &'static crate::runtime::ModelInfo {
-        Model::info(self)
-    }
-    fn validate(
+impl Model {
+    /// Runs this model's generated validator over a body's entries.
+    pub(crate) fn validate_fields(
         self,
-        entries: &[crate::runtime::json::Entry<'_>],
-        reader: &mut crate::runtime::FieldReader<'_>,
+        entries: &[::orux_runtime::__private::Entry<'_>],
+        reader: &mut ::orux_runtime::__private::FieldReader<'_>,
     ) -> ::std::option::Option<TaskRequest> {
         match self {
             Model::Veo31Quality => {
@@ -261,8 +239,15 @@ impl crate::runtime::Dispatch for Model {
 /// (De)serialized with `model` as the discriminator; serializing writes only
 /// the fields that were set. Build one from untrusted JSON with
 /// [`TaskRequest::from_json`], which checks every rule of the spec.
+///
+/// The derived `Deserialize` is only a shape check: JSON types, required
+/// and unknown fields, allowed values, URL and image rules. It does not
+/// check string lengths or duplicate keys and gives no warnings, and it
+/// stops at the first problem; use [`TaskRequest::from_json`] for a body
+/// from elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(tag = "model")]
+#[non_exhaustive]
 pub enum TaskRequest {
     /// `"model": "veo-3.1-quality"`: Veo 3.1 Quality.
     #[serde(rename = "veo-3.1-quality")]

@@ -7,6 +7,7 @@
 ///
 /// Wire values: `"16:9"`, `"9:16"`, `"1:1"` (value set `aspect_ratio` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AspectRatio {
     /// `"16:9"`
     Ratio16_9,
@@ -27,19 +28,32 @@ impl AspectRatio {
         }
     }
 }
-impl crate::runtime::ClosedSet for AspectRatio {
+impl ::orux_runtime::ClosedSet for AspectRatio {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Ratio16_9 => crate::runtime::WireValue::Str("16:9"),
-            Self::Ratio9_16 => crate::runtime::WireValue::Str("9:16"),
-            Self::Ratio1_1 => crate::runtime::WireValue::Str("1:1"),
+            Self::Ratio16_9 => ::orux_runtime::WireValue::Str("16:9"),
+            Self::Ratio9_16 => ::orux_runtime::WireValue::Str("9:16"),
+            Self::Ratio1_1 => ::orux_runtime::WireValue::Str("1:1"),
         }
     }
 }
 impl ::std::fmt::Display for AspectRatio {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for AspectRatio {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for AspectRatio {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for AspectRatio {
@@ -47,20 +61,21 @@ impl ::serde::Serialize for AspectRatio {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AspectRatio {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Output aspect ratio, width:height, without the square format.
 ///
 /// Wire values: `"16:9"`, `"9:16"` (value set `aspect_ratio_no_square` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AspectRatioNoSquare {
     /// `"16:9"`
     Ratio16_9,
@@ -78,18 +93,31 @@ impl AspectRatioNoSquare {
         }
     }
 }
-impl crate::runtime::ClosedSet for AspectRatioNoSquare {
+impl ::orux_runtime::ClosedSet for AspectRatioNoSquare {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Ratio16_9 => crate::runtime::WireValue::Str("16:9"),
-            Self::Ratio9_16 => crate::runtime::WireValue::Str("9:16"),
+            Self::Ratio16_9 => ::orux_runtime::WireValue::Str("16:9"),
+            Self::Ratio9_16 => ::orux_runtime::WireValue::Str("9:16"),
         }
     }
 }
 impl ::std::fmt::Display for AspectRatioNoSquare {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for AspectRatioNoSquare {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for AspectRatioNoSquare {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for AspectRatioNoSquare {
@@ -97,20 +125,21 @@ impl ::serde::Serialize for AspectRatioNoSquare {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AspectRatioNoSquare {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds.
 ///
 /// Wire values: `5`, `10` (value set `duration_5_or_10` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration5Or10 {
     /// `5`
     Seconds5,
@@ -128,18 +157,31 @@ impl Duration5Or10 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration5Or10 {
+impl ::orux_runtime::ClosedSet for Duration5Or10 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds5 => crate::runtime::WireValue::Int(5i64),
-            Self::Seconds10 => crate::runtime::WireValue::Int(10i64),
+            Self::Seconds5 => ::orux_runtime::WireValue::Int(5i64),
+            Self::Seconds10 => ::orux_runtime::WireValue::Int(10i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration5Or10 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration5Or10 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration5Or10 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for Duration5Or10 {
@@ -147,20 +189,21 @@ impl ::serde::Serialize for Duration5Or10 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration5Or10 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds.
 ///
 /// Wire values: `6`, `10` (value set `duration_6_or_10` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration6Or10 {
     /// `6`
     Seconds6,
@@ -178,18 +221,31 @@ impl Duration6Or10 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration6Or10 {
+impl ::orux_runtime::ClosedSet for Duration6Or10 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds6 => crate::runtime::WireValue::Int(6i64),
-            Self::Seconds10 => crate::runtime::WireValue::Int(10i64),
+            Self::Seconds6 => ::orux_runtime::WireValue::Int(6i64),
+            Self::Seconds10 => ::orux_runtime::WireValue::Int(10i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration6Or10 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration6Or10 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration6Or10 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for Duration6Or10 {
@@ -197,20 +253,21 @@ impl ::serde::Serialize for Duration6Or10 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration6Or10 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Clip length in seconds; Veo 3.1 is fixed at 8.
 ///
 /// Wire values: `8` (value set `duration_8` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Duration8 {
     /// `8`
     Seconds8,
@@ -225,17 +282,30 @@ impl Duration8 {
         }
     }
 }
-impl crate::runtime::ClosedSet for Duration8 {
+impl ::orux_runtime::ClosedSet for Duration8 {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Seconds8 => crate::runtime::WireValue::Int(8i64),
+            Self::Seconds8 => ::orux_runtime::WireValue::Int(8i64),
         }
     }
 }
 impl ::std::fmt::Display for Duration8 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for Duration8 {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for Duration8 {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for Duration8 {
@@ -243,20 +313,21 @@ impl ::serde::Serialize for Duration8 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Duration8 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Output resolution of Veo 3.1.
 ///
 /// Wire values: `"720p"`, `"1080p"` (value set `veo_resolution` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VeoResolution {
     /// `"720p"`
     Res720p,
@@ -274,18 +345,31 @@ impl VeoResolution {
         }
     }
 }
-impl crate::runtime::ClosedSet for VeoResolution {
+impl ::orux_runtime::ClosedSet for VeoResolution {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Res720p => crate::runtime::WireValue::Str("720p"),
-            Self::Res1080p => crate::runtime::WireValue::Str("1080p"),
+            Self::Res720p => ::orux_runtime::WireValue::Str("720p"),
+            Self::Res1080p => ::orux_runtime::WireValue::Str("1080p"),
         }
     }
 }
 impl ::std::fmt::Display for VeoResolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for VeoResolution {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for VeoResolution {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for VeoResolution {
@@ -293,20 +377,21 @@ impl ::serde::Serialize for VeoResolution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VeoResolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }
 /// Target resolution of an upscale.
 ///
 /// Wire values: `"1080p"`, `"4k"` (value set `upscale_resolution` in models.yaml).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpscaleResolution {
     /// `"1080p"`
     Res1080p,
@@ -324,18 +409,31 @@ impl UpscaleResolution {
         }
     }
 }
-impl crate::runtime::ClosedSet for UpscaleResolution {
+impl ::orux_runtime::ClosedSet for UpscaleResolution {
     const ALL: &'static [Self] = &Self::ALL;
-    fn wire(self) -> crate::runtime::WireValue {
+    fn wire(self) -> ::orux_runtime::WireValue {
         match self {
-            Self::Res1080p => crate::runtime::WireValue::Str("1080p"),
-            Self::Res4k => crate::runtime::WireValue::Str("4k"),
+            Self::Res1080p => ::orux_runtime::WireValue::Str("1080p"),
+            Self::Res4k => ::orux_runtime::WireValue::Str("4k"),
         }
     }
 }
 impl ::std::fmt::Display for UpscaleResolution {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&crate::runtime::ClosedSet::wire(*self), f)
+        ::std::fmt::Display::fmt(&::orux_runtime::ClosedSet::wire(*self), f)
+    }
+}
+/// The inverse of `Display`: the value's plain text (`16:9`, `5`).
+impl ::std::str::FromStr for UpscaleResolution {
+    type Err = ::orux_runtime::UnknownValue;
+    fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::orux_runtime::__private::parse_member(text)
+    }
+}
+impl ::std::convert::TryFrom<&str> for UpscaleResolution {
+    type Error = ::orux_runtime::UnknownValue;
+    fn try_from(text: &str) -> ::std::result::Result<Self, Self::Error> {
+        ::orux_runtime::__private::parse_member(text)
     }
 }
 impl ::serde::Serialize for UpscaleResolution {
@@ -343,13 +441,13 @@ impl ::serde::Serialize for UpscaleResolution {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::value_set::serialize(*self, serializer)
+        ::orux_runtime::__private::serialize_member(*self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpscaleResolution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::value_set::deserialize(deserializer)
+        ::orux_runtime::__private::deserialize_member(deserializer)
     }
 }

@@ -10,7 +10,7 @@
    paths, except for the cases `../schema-gaps.json` lists for `python` (which
    must really differ).
 
-Error paths are computed as in `tests/tests/json_schema.rs`: an error's
+Error paths are computed as in `tests/tests/suite/json_schema.rs`: an error's
 instance path, or the property itself for `required` and
 `additionalProperties`; from the branch the discriminator names, else from the
 root without its `oneOf` error. Paths are compared as sets.

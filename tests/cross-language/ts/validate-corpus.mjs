@@ -3,7 +3,7 @@
 // with JSON.parse, must get the corpus's verdict and error paths, except the
 // cases ../schema-gaps.json lists for `typescript` (which must really differ).
 //
-// Error paths as in tests/tests/json_schema.rs: an error's instancePath, or the
+// Error paths as in tests/tests/suite/json_schema.rs: an error's instancePath, or the
 // property itself for `required` and `additionalProperties`; from the branch
 // the discriminator names, else from the root without its `oneOf` error;
 // compared as sets.

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::data_uri_rule::DATA_URI_PATTERN;
 use crate::ir::{Field, FieldType, Ir, Literal, Model, RequestExample, SetKind, StringRules};
 use crate::naming;
-use crate::url_rule::HTTPS_URL_PATTERN;
+// The runtime's own regexes, so the schema says what the validator says.
+use orux_runtime::__private::{DATA_URI_PATTERN, HTTPS_URL_PATTERN};
 
 // Shared definitions are named like the Rust types they mirror and carry no
 // `title`: type generators then inline them where used (`duration?: 5 | 10`)
@@ -39,11 +39,12 @@ pub(super) struct Definitions {
 
 impl Definitions {
     /// All definitions for `ir`.
-    pub(super) fn new(ir: &Ir) -> Definitions {
+    /// `Err` says what is wrong with an IR that lowering never produces.
+    pub(super) fn new(ir: &Ir) -> Result<Definitions, String> {
         let strings = SharedStrings::new(ir);
         let mut entries = vec![(MODEL.to_owned(), model_ids(ir))];
         for model in &ir.models {
-            entries.push((model.struct_name(), request(ir, model, &strings)));
+            entries.push((model.struct_name(), request(ir, model, &strings)?));
         }
         for shared in &strings.0 {
             entries.push((shared.name.clone(), shared.schema()));
@@ -79,7 +80,7 @@ impl Definitions {
         for (at, (name, _)) in entries.iter().enumerate() {
             index.entry(name.clone()).or_insert(at);
         }
-        Definitions { entries, index }
+        Ok(Definitions { entries, index })
     }
 
     /// The definition named `name`.
@@ -155,16 +156,27 @@ pub(super) fn body(model: &Model, values: &[(String, Literal)]) -> Value {
     Value::Object(map)
 }
 
-/// The smallest valid body: `model` and every required field's example
-/// (the spec requires an example on every required field).
-pub(super) fn minimal_body(model: &Model) -> Value {
-    let values: Vec<(String, Literal)> = model
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .filter_map(|f| Some((f.wire_name.clone(), f.example.clone()?)))
-        .collect();
-    body(model, &values)
+/// The smallest valid body, built by the runtime's own `minimal_body` (what
+/// `ModelInfo::minimal_body` and `orux example` give): `model` and every
+/// required field's example, which lowering requires.
+pub(super) fn minimal_body(model: &Model) -> Result<Value, String> {
+    let required = model.fields.iter().filter(|f| f.required);
+    let text = orux_runtime::__private::minimal_body(
+        &model.id,
+        required.map(|f| {
+            (
+                f.wire_name.as_str(),
+                f.example.as_ref().map(Literal::to_json),
+            )
+        }),
+    )
+    .ok_or_else(|| {
+        format!(
+            "model `{}` has a required field without an example",
+            model.id
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| format!("minimal body of `{}`: {e}", model.id))
 }
 
 /// A docs example as a body.
@@ -182,7 +194,7 @@ fn model_ids(ir: &Ir) -> Value {
 }
 
 /// One model's request: its fields, nothing else, `model` fixed to its id.
-fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
+fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, String> {
     let mut properties = Map::new();
     properties.insert(
         "model".to_owned(),
@@ -193,7 +205,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
         }),
     );
     for field in &model.fields {
-        properties.insert(field.wire_name.clone(), property(ir, field, strings));
+        properties.insert(field.wire_name.clone(), property(ir, field, strings)?);
     }
     let required: Vec<&str> = std::iter::once("model")
         .chain(
@@ -204,10 +216,10 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
                 .map(|f| f.wire_name.as_str()),
         )
         .collect();
-    let examples: Vec<Value> = std::iter::once(minimal_body(model))
+    let examples: Vec<Value> = std::iter::once(minimal_body(model)?)
         .chain(model.examples.iter().map(|e| example_body(model, e)))
         .collect();
-    json!({
+    Ok(json!({
         "title": format!("{} request", model.name),
         "description": model.description,
         "type": "object",
@@ -215,11 +227,11 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Value {
         "required": required,
         "additionalProperties": false,
         "examples": examples,
-    })
+    }))
 }
 
 /// The schema of one field: its type and constraints, then its annotations.
-fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
+fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Result<Value, String> {
     let mut schema = match &field.ty {
         FieldType::String(rules) => match strings.name_for(field) {
             Some(name) => reference(name),
@@ -227,11 +239,9 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
         },
         FieldType::Url => reference(HTTPS_URL),
         FieldType::Boolean => json!({ "type": "boolean" }),
-        // Lowering only makes valid indices; were one not, reject every value
-        // rather than accept any.
         FieldType::Enum(index) => match ir.value_sets.get(*index) {
             Some(set) => reference(&set.rust_name),
-            None => Value::Bool(false),
+            None => return Err(format!("field `{}` names no value set", field.wire_name)),
         },
         FieldType::ImageInput => reference(IMAGE_INPUT),
     };
@@ -258,7 +268,7 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Value {
             map.insert("examples".to_owned(), json!([literal(example)]));
         }
     }
-    schema
+    Ok(schema)
 }
 
 /// `{"type": "string"}` with the length limits that are set.

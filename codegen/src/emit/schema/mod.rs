@@ -53,7 +53,10 @@ fn notice() -> String {
 
 /// Every JSON file under `schema/`.
 pub(super) fn files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
-    let defs = defs::Definitions::new(ir);
+    let defs = defs::Definitions::new(ir).map_err(|message| EmitError {
+        path: PathBuf::from(DIR).join(BUNDLE_FILE),
+        message,
+    })?;
     let mut files = vec![json_file(BUNDLE_FILE, &bundle::bundle(ir, &defs))?];
     for model in &ir.models {
         let name = model_file(model);

@@ -2,8 +2,8 @@
 //! `GET /api/v1/tasks/{task_id}` return, and the webhook event.
 //!
 //! Responses do not depend on the models, so nothing here reads the IR; the
-//! shapes follow `SPEC-DECISIONS.md` ("Responses and task lifecycle"). Their
-//! Rust twins are hand-written in `orux_models::responses`, and a test checks
+//! shapes follow `docs/decisions.md` ("Responses and task lifecycle"). Their
+//! Rust twins are hand-written in `orux_runtime::responses`, and a test checks
 //! that both accept and reject the same documents. Responses are read
 //! liberally: unknown fields are allowed, and so is any status string.
 

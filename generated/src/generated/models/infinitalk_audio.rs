@@ -6,34 +6,37 @@
 /// Audio-driven talking avatar. Takes a driver audio and a still character image.
 ///
 /// Vendor: MeiGen-AI. Kind: avatar; no length control.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct InfinitalkAudioRequest {
     /// Audio that drives lip-sync.
     ///
     /// Required. An absolute https URL.
-    pub driver_audio_url: crate::runtime::HttpsUrl,
+    pub driver_audio_url: ::orux_runtime::HttpsUrl,
     /// Character still image.
     ///
     /// Required. An absolute https URL.
-    pub driver_image_url: crate::runtime::HttpsUrl,
+    pub driver_image_url: ::orux_runtime::HttpsUrl,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
     ///
     /// Optional. An absolute https URL.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl InfinitalkAudioRequest {
     /// The model this request is for.
     pub const MODEL: crate::Model = crate::Model::InfinitalkAudio;
     /// A request with the required fields (`driver_audio_url`, `driver_image_url`) set and every optional field absent.
     pub fn new(
-        driver_audio_url: crate::runtime::HttpsUrl,
-        driver_image_url: crate::runtime::HttpsUrl,
+        driver_audio_url: ::orux_runtime::HttpsUrl,
+        driver_image_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             driver_audio_url,
@@ -49,8 +52,8 @@ impl ::std::convert::From<InfinitalkAudioRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<InfinitalkAudioRequest> {
     let fields = crate::generated::catalog::INFINITALK_AUDIO.fields;
     let mut field_driver_audio_url = ::std::option::Option::None;

@@ -6,8 +6,11 @@
 /// Kling avatar standard — lip-sync animated avatar.
 ///
 /// Vendor: Kuaishou. Kind: avatar; no length control.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct KlingAvatarStdRequest {
     /// Text prompt describing the desired output.
     ///
@@ -16,20 +19,20 @@ pub struct KlingAvatarStdRequest {
     /// Avatar source image.
     ///
     /// Required. An absolute https URL.
-    pub image_url: crate::runtime::HttpsUrl,
+    pub image_url: ::orux_runtime::HttpsUrl,
     /// Driver audio track.
     ///
     /// Required. An absolute https URL.
-    pub audio_url: crate::runtime::HttpsUrl,
+    pub audio_url: ::orux_runtime::HttpsUrl,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
     ///
     /// Optional. An absolute https URL.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl KlingAvatarStdRequest {
     /// The model this request is for.
@@ -37,8 +40,8 @@ impl KlingAvatarStdRequest {
     /// A request with the required fields (`prompt`, `image_url`, `audio_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
-        image_url: crate::runtime::HttpsUrl,
-        audio_url: crate::runtime::HttpsUrl,
+        image_url: ::orux_runtime::HttpsUrl,
+        audio_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             prompt: prompt.into(),
@@ -55,8 +58,8 @@ impl ::std::convert::From<KlingAvatarStdRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<KlingAvatarStdRequest> {
     let fields = crate::generated::catalog::KLING_AVATAR_STD.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -6,8 +6,11 @@
 /// Kling 2.5 pro text-to-video.
 ///
 /// Vendor: Kuaishou. Kind: text-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct KlingV25T2vProRequest {
     /// Text prompt describing the desired output.
     ///
@@ -19,7 +22,7 @@ pub struct KlingV25T2vProRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
@@ -28,9 +31,9 @@ pub struct KlingV25T2vProRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl KlingV25T2vProRequest {
     /// The model this request is for.
@@ -55,8 +58,8 @@ impl ::std::convert::From<KlingV25T2vProRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<KlingV25T2vProRequest> {
     let fields = crate::generated::catalog::KLING_V25_T2V_PRO.fields;
     let mut field_prompt = ::std::option::Option::None;

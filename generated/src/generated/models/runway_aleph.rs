@@ -6,8 +6,11 @@
 /// Runway Aleph — edit existing video clips with text.
 ///
 /// Vendor: Runway. Kind: video-edit; no length control.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RunwayAlephRequest {
     /// Text prompt describing the desired output.
     ///
@@ -16,16 +19,16 @@ pub struct RunwayAlephRequest {
     /// Source video to edit.
     ///
     /// Required. An absolute https URL.
-    pub video_url: crate::runtime::HttpsUrl,
+    pub video_url: ::orux_runtime::HttpsUrl,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
     ///
     /// Optional. An absolute https URL.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl RunwayAlephRequest {
     /// The model this request is for.
@@ -33,7 +36,7 @@ impl RunwayAlephRequest {
     /// A request with the required fields (`prompt`, `video_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
-        video_url: crate::runtime::HttpsUrl,
+        video_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             prompt: prompt.into(),
@@ -49,8 +52,8 @@ impl ::std::convert::From<RunwayAlephRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<RunwayAlephRequest> {
     let fields = crate::generated::catalog::RUNWAY_ALEPH.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -6,8 +6,11 @@
 /// Runway Gen-3 alpha turbo — image-to-video, 5/10s.
 ///
 /// Vendor: Runway. Kind: image-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RunwayGen3AlphaTurboRequest {
     /// Text prompt describing the desired output.
     ///
@@ -16,14 +19,14 @@ pub struct RunwayGen3AlphaTurboRequest {
     /// Starting frame (image-to-video).
     ///
     /// Required. An absolute https URL.
-    pub image_url: crate::runtime::HttpsUrl,
+    pub image_url: ::orux_runtime::HttpsUrl,
     /// Seconds.
     ///
     /// Optional. Default: `5`. Allowed: `5`, `10`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// Optional camera-motion hint, e.g. "zoom_in", "pan_left".
@@ -32,7 +35,7 @@ pub struct RunwayGen3AlphaTurboRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub camera_motion: ::std::option::Option<::std::string::String>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
@@ -41,9 +44,9 @@ pub struct RunwayGen3AlphaTurboRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl RunwayGen3AlphaTurboRequest {
     /// The model this request is for.
@@ -51,7 +54,7 @@ impl RunwayGen3AlphaTurboRequest {
     /// A request with the required fields (`prompt`, `image_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
-        image_url: crate::runtime::HttpsUrl,
+        image_url: ::orux_runtime::HttpsUrl,
     ) -> Self {
         Self {
             prompt: prompt.into(),
@@ -73,8 +76,8 @@ impl ::std::convert::From<RunwayGen3AlphaTurboRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<RunwayGen3AlphaTurboRequest> {
     let fields = crate::generated::catalog::RUNWAY_GEN3_ALPHA_TURBO.fields;
     let mut field_prompt = ::std::option::Option::None;

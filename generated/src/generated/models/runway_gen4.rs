@@ -6,8 +6,11 @@
 /// Runway Gen-4 — image- or text-to-video.
 ///
 /// Vendor: Runway. Kind: text-or-image-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RunwayGen4Request {
     /// Text prompt describing the desired output.
     ///
@@ -19,16 +22,16 @@ pub struct RunwayGen4Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub image_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub image_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
     /// Seconds.
     ///
     /// Optional. Default: `5`. Allowed: `5`, `10`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
@@ -37,9 +40,9 @@ pub struct RunwayGen4Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl RunwayGen4Request {
     /// The model this request is for.
@@ -65,8 +68,8 @@ impl ::std::convert::From<RunwayGen4Request> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<RunwayGen4Request> {
     let fields = crate::generated::catalog::RUNWAY_GEN4.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -6,8 +6,11 @@
 /// OpenAI Sora 2 — text-to-video, 5s or 10s.
 ///
 /// Vendor: OpenAI. Kind: text-to-video; at most 10 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Sora2Request {
     /// Text prompt describing the desired output.
     ///
@@ -19,7 +22,7 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration5Or10>,
     /// Aspect ratio.
@@ -28,7 +31,7 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub aspect_ratio: ::std::option::Option<
         crate::generated::value_sets::AspectRatioNoSquare,
@@ -39,9 +42,9 @@ pub struct Sora2Request {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl Sora2Request {
     /// The model this request is for.
@@ -72,8 +75,8 @@ impl ::std::convert::From<Sora2Request> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<Sora2Request> {
     let fields = crate::generated::catalog::SORA2.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -6,20 +6,23 @@
 /// Topaz video enhance / upscale to 4K.
 ///
 /// Vendor: Topaz Labs. Kind: upscale; no length control.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TopazUpscaleRequest {
     /// Source video.
     ///
     /// Required. An absolute https URL.
-    pub video_url: crate::runtime::HttpsUrl,
+    pub video_url: ::orux_runtime::HttpsUrl,
     /// Target resolution.
     ///
     /// Optional. Default: `"4k"`. Allowed: `"1080p"`, `"4k"`.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub target_resolution: ::std::option::Option<
         crate::generated::value_sets::UpscaleResolution,
@@ -30,15 +33,15 @@ pub struct TopazUpscaleRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl TopazUpscaleRequest {
     /// The model this request is for.
     pub const MODEL: crate::Model = crate::Model::TopazUpscale;
     /// A request with the required fields (`video_url`) set and every optional field absent.
-    pub fn new(video_url: crate::runtime::HttpsUrl) -> Self {
+    pub fn new(video_url: ::orux_runtime::HttpsUrl) -> Self {
         Self {
             video_url,
             target_resolution: ::std::option::Option::None,
@@ -58,8 +61,8 @@ impl ::std::convert::From<TopazUpscaleRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<TopazUpscaleRequest> {
     let fields = crate::generated::catalog::TOPAZ_UPSCALE.fields;
     let mut field_video_url = ::std::option::Option::None;

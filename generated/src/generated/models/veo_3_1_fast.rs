@@ -6,8 +6,11 @@
 /// Veo 3.1 fast tier — lower price, slightly less detail.
 ///
 /// Vendor: Google. Kind: text-or-image-to-video; at most 8 s.
+///
+/// Build one with `new` and set optional fields after it. The derived `Deserialize` is only a shape check (no string lengths, no duplicate keys, no warnings); check a body from elsewhere with [`TaskRequest::from_json`](crate::TaskRequest::from_json).
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Veo31FastRequest {
     /// Text prompt describing the desired output.
     ///
@@ -19,7 +22,7 @@ pub struct Veo31FastRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub duration: ::std::option::Option<crate::generated::value_sets::Duration8>,
     /// Output resolution.
@@ -28,7 +31,7 @@ pub struct Veo31FastRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub resolution: ::std::option::Option<crate::generated::value_sets::VeoResolution>,
     /// Aspect ratio.
@@ -37,7 +40,7 @@ pub struct Veo31FastRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub aspect_ratio: ::std::option::Option<crate::generated::value_sets::AspectRatio>,
     /// Include the audio track.
@@ -46,7 +49,7 @@ pub struct Veo31FastRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
     pub audio: ::std::option::Option<bool>,
     /// URL or base64 data URI as starting frame, or {"task_id": "img_..."} naming an earlier Orux AI image task.
@@ -55,18 +58,18 @@ pub struct Veo31FastRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub image: ::std::option::Option<crate::runtime::ImageInput>,
+    pub image: ::std::option::Option<::orux_runtime::ImageInput>,
     /// HTTPS endpoint Orux AI will POST a signed event to on terminal status. Optional — fall back to polling.
     ///
     /// Optional. An absolute https URL.
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::serde_support::present"
+        deserialize_with = "::orux_runtime::__private::present"
     )]
-    pub webhook_url: ::std::option::Option<crate::runtime::HttpsUrl>,
+    pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
 impl Veo31FastRequest {
     /// The model this request is for.
@@ -107,8 +110,8 @@ impl ::std::convert::From<Veo31FastRequest> for crate::TaskRequest {
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
-    entries: &[crate::runtime::json::Entry<'_>],
-    reader: &mut crate::runtime::FieldReader<'_>,
+    entries: &[::orux_runtime::__private::Entry<'_>],
+    reader: &mut ::orux_runtime::__private::FieldReader<'_>,
 ) -> ::std::option::Option<Veo31FastRequest> {
     let fields = crate::generated::catalog::VEO_3_1_FAST.fields;
     let mut field_prompt = ::std::option::Option::None;

@@ -1,0 +1,334 @@
+//! Fields: shared parameters, types, lengths and literal values.
+
+use super::*;
+
+impl Lowerer<'_> {
+    /// A model's `{use: shared}` entry: the shared parameter, with this model's
+    /// overrides, checked again as a whole (an override can break a rule).
+    pub(super) fn use_shared(
+        &mut self,
+        param: &Named<ParamDef>,
+        used: &Located<String>,
+        spec: &Spec,
+        shared: &[Option<Field>],
+        subject: Subject<'_>,
+    ) -> Option<Field> {
+        let Some(&index) = self.shared_index.get(used.value.as_str()) else {
+            let names: Vec<&str> = spec
+                .shared_params
+                .iter()
+                .map(|s| s.name.value.as_str())
+                .collect();
+            self.unknown(used, subject, "shared parameter", &names);
+            return None;
+        };
+        self.used_shared[index] = true;
+        let base = &spec.shared_params[index].def;
+        if base.every_model.as_ref().is_some_and(|e| e.value) {
+            self.sink.error(
+                used.loc,
+                subject,
+                format!(
+                    "`{}` is added to every model already; remove this entry",
+                    used.value
+                ),
+            );
+            return None;
+        }
+        // An error in the shared definition itself was reported there.
+        shared.get(index)?.as_ref()?;
+        let overrides = &param.def;
+        let merged = ParamDef {
+            loc: param.def.loc,
+            use_: None,
+            required: overrides.required.clone().or_else(|| base.required.clone()),
+            description: overrides
+                .description
+                .clone()
+                .or_else(|| base.description.clone()),
+            example: overrides.example.clone().or_else(|| base.example.clone()),
+            directives: overrides
+                .directives
+                .clone()
+                .or_else(|| base.directives.clone()),
+            every_model: None,
+            ..base.clone()
+        };
+        self.field(&param.name, &merged, subject)
+    }
+
+    /// Lowers one full parameter definition.
+    pub(super) fn field(
+        &mut self,
+        name: &Located<String>,
+        def: &ParamDef,
+        subject: Subject<'_>,
+    ) -> Option<Field> {
+        let wire_name = name.value.clone();
+        let rust_name = naming::field_name(&wire_name);
+        if rust_name.is_none() {
+            self.sink.error(
+                name.loc,
+                subject,
+                "a field name must start with a letter and hold only letters, digits and `_`",
+            );
+        }
+        let description = self.description(def.description.as_ref(), def.loc, subject);
+        let required = def.required.as_ref().is_some_and(|r| r.value);
+        let ty = match &def.ty {
+            None => {
+                self.sink.error(def.loc, subject, "missing key `type`");
+                None
+            }
+            Some(ty) => self.field_type(ty, def, subject),
+        };
+        if !matches!(ty, Some(FieldType::Enum(_)) | None)
+            && let Some(values) = &def.values
+        {
+            self.sink
+                .error(values.loc, subject, "`values` is only for `type: enum`");
+        }
+        if !matches!(ty, Some(FieldType::String(_)) | None) {
+            for (key, present) in [
+                ("min_length", def.min_length.as_ref().map(|l| l.loc)),
+                ("max_length", def.max_length.as_ref().map(|l| l.loc)),
+                ("directives", def.directives.as_ref().map(|l| l.loc)),
+            ] {
+                if let Some(loc) = present {
+                    self.sink
+                        .error(loc, subject, format!("`{key}` is only for `type: string`"));
+                }
+            }
+        }
+        let default = match (&def.default, required) {
+            (Some(default), true) => {
+                self.sink.error(
+                    default.loc,
+                    subject,
+                    "a required field has no default; remove `default` or `required: true`",
+                );
+                None
+            }
+            (Some(default), false) => ty
+                .as_ref()
+                .and_then(|ty| self.literal(default, ty, subject, "default")),
+            (None, _) => None,
+        };
+        if let (Some(ty @ (FieldType::ImageInput | FieldType::Url)), Some(default)) =
+            (&ty, &def.default)
+        {
+            self.sink.error(
+                default.loc,
+                subject,
+                format!("a `{}` field has no default", ty.spec_name()),
+            );
+        }
+        let example = match &def.example {
+            Some(example) => ty
+                .as_ref()
+                .and_then(|ty| self.literal(example, ty, subject, "example")),
+            None => {
+                if required {
+                    self.sink.error(
+                        def.loc,
+                        subject,
+                        "a required field needs an `example` (used to build minimal valid requests)",
+                    );
+                }
+                None
+            }
+        };
+        Some(Field {
+            wire_name,
+            rust_name: rust_name?,
+            required,
+            default,
+            description,
+            example,
+            ty: ty?,
+        })
+    }
+
+    pub(super) fn field_type(
+        &mut self,
+        ty: &Located<String>,
+        def: &ParamDef,
+        subject: Subject<'_>,
+    ) -> Option<FieldType> {
+        match ty.value.as_str() {
+            "string" => {
+                let min_length = self.length(def.min_length.as_ref(), subject);
+                let max_length = self.length(def.max_length.as_ref(), subject);
+                if let (Some(min), Some(max), Some(loc)) =
+                    (min_length, max_length, def.max_length.as_ref())
+                    && min > max
+                {
+                    self.sink.error(
+                        loc.loc,
+                        subject,
+                        format!("max_length {max} is below min_length {min}"),
+                    );
+                }
+                let directives = def.directives.as_ref().and_then(|d| {
+                    match self.directive_index.get(&d.value) {
+                        Some(&index) => {
+                            self.used_directives
+                                .resize(self.directive_sets.len(), false);
+                            self.used_directives[index] = true;
+                            Some(index)
+                        }
+                        None => {
+                            let names: Vec<String> = self.directive_index.keys().cloned().collect();
+                            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                            self.unknown(d, subject, "directive set", &names);
+                            None
+                        }
+                    }
+                });
+                Some(FieldType::String(StringRules {
+                    min_length,
+                    max_length,
+                    directives,
+                }))
+            }
+            "url" => Some(FieldType::Url),
+            "boolean" => Some(FieldType::Boolean),
+            "image_input" => Some(FieldType::ImageInput),
+            "enum" => {
+                let Some(values) = &def.values else {
+                    self.sink
+                        .error(ty.loc, subject, "`type: enum` needs `values: <value set>`");
+                    return None;
+                };
+                match self.set_index.get(&values.value) {
+                    Some(&index) => {
+                        self.used_sets.resize(self.value_sets.len(), false);
+                        self.used_sets[index] = true;
+                        Some(FieldType::Enum(index))
+                    }
+                    None if self.broken_sets.contains(&values.value) => None,
+                    None => {
+                        let names: Vec<String> = self.set_index.keys().cloned().collect();
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        self.unknown(values, subject, "value set", &names);
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.unknown(ty, subject, "type", &FieldKind::SPEC_NAMES);
+                None
+            }
+        }
+    }
+
+    pub(super) fn length(
+        &mut self,
+        length: Option<&Located<i64>>,
+        subject: Subject<'_>,
+    ) -> Option<u64> {
+        let length = length?;
+        match u64::try_from(length.value) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.sink.error(
+                    length.loc,
+                    subject,
+                    format!("a length cannot be negative, got {}", length.value),
+                );
+                None
+            }
+        }
+    }
+
+    /// A default or example, checked against the field's type and constraints.
+    pub(super) fn literal(
+        &mut self,
+        node: &Located<Node>,
+        ty: &FieldType,
+        subject: Subject<'_>,
+        what: &str,
+    ) -> Option<Literal> {
+        let literal = match &node.value {
+            Node::Str(s) => Literal::String(s.clone()),
+            Node::Int(i) => Literal::Integer(*i),
+            Node::Bool(b) => Literal::Bool(*b),
+            other => {
+                self.sink.error(
+                    node.loc,
+                    subject,
+                    format!("{what} must be a scalar, found {}", other.kind()),
+                );
+                return None;
+            }
+        };
+        let problem = match (ty, &literal) {
+            (FieldType::Enum(index), _) => {
+                let set = &self.value_sets[*index].0;
+                let allowed = self
+                    .set_members
+                    .get(*index)
+                    .is_some_and(|members| members.binary_search(&literal).is_ok());
+                (!allowed).then(|| {
+                    let mut listed: Vec<String> = set
+                        .variants
+                        .iter()
+                        .take(LISTED_VALUES)
+                        .map(|v| v.wire.to_json())
+                        .collect();
+                    if set.variants.len() > LISTED_VALUES {
+                        listed.push(format!("… {} in all", set.variants.len()));
+                    }
+                    format!(
+                        "{what} {} is not one of the allowed values ({}) of value set `{}`",
+                        literal.to_json(),
+                        listed.join(", "),
+                        set.id
+                    )
+                })
+            }
+            (FieldType::Boolean, Literal::Bool(_)) => None,
+            (FieldType::String(rules), Literal::String(s)) => {
+                let chars = s.chars().count() as u64;
+                if rules.min_length.is_some_and(|min| chars < min)
+                    || rules.max_length.is_some_and(|max| chars > max)
+                {
+                    Some(format!(
+                        "{what} {} breaks the field's length limits",
+                        literal.to_json()
+                    ))
+                } else {
+                    None
+                }
+            }
+            (FieldType::Url, Literal::String(s)) => HttpsUrl::parse(s)
+                .err()
+                .map(|e| format!("{what} {} is not a valid https URL: {e}", literal.to_json())),
+            // The runtime's `ImageInput::parse` dispatch: `data:` means a data
+            // URI, anything else must be an https URL.
+            (FieldType::ImageInput, Literal::String(s)) if s.starts_with("data:") => {
+                DataUri::parse(s).err().map(|e| {
+                    format!(
+                        "{what} {} is not a valid image data URI: {e}",
+                        literal.to_json()
+                    )
+                })
+            }
+            (FieldType::ImageInput, Literal::String(s)) => HttpsUrl::parse(s)
+                .err()
+                .map(|e| format!("{what} {} is not a valid https URL: {e}", literal.to_json())),
+            _ => Some(format!(
+                "{what} {} does not have the field's type `{}`",
+                literal.to_json(),
+                ty.spec_name()
+            )),
+        };
+        match problem {
+            Some(message) => {
+                self.sink.error(node.loc, subject, message);
+                None
+            }
+            None => Some(literal),
+        }
+    }
+}

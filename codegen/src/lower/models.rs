@@ -1,0 +1,285 @@
+//! Models: metadata, kind, capabilities, examples and field-name checks.
+
+use super::*;
+
+impl Lowerer<'_> {
+    pub(super) fn model(
+        &mut self,
+        named: &Named<crate::spec::ModelDef>,
+        spec: &Spec,
+        shared: &[Option<Field>],
+    ) -> Option<Model> {
+        let id = &named.name.value;
+        let subject = Subject::model(id);
+        let def = &named.def;
+        let id_ok = !id.is_empty()
+            && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(c));
+        if !id_ok {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "a model id is lowercase letters, digits, `-`, `.` and `_`, starting with a letter or digit",
+            );
+        }
+        let rust_name = naming::type_name(id);
+        let module = naming::module_name(id);
+        if id_ok && (rust_name.is_none() || module.is_none()) {
+            self.sink.error(
+                named.name.loc,
+                subject,
+                "the model id gives no Rust type name (it must start with a letter)",
+            );
+        }
+        let kind = def.kind.as_ref().and_then(|k| {
+            let found = ModelKind::from_spec_name(&k.value);
+            if found.is_none() {
+                let names = ModelKind::ALL.map(ModelKind::as_str);
+                self.unknown(k, subject, "model kind", &names);
+            }
+            found
+        });
+        let mut capabilities = Vec::new();
+        for cap in def.capabilities.iter().flatten() {
+            match Capability::from_spec_name(&cap.value) {
+                Some(c) if capabilities.contains(&c) => {
+                    self.sink.error(
+                        cap.loc,
+                        subject,
+                        format!("duplicate capability `{}`", cap.value),
+                    );
+                }
+                Some(c) => capabilities.push(c),
+                None => {
+                    let names = Capability::ALL.map(Capability::as_str);
+                    self.unknown(cap, subject, "capability", &names);
+                }
+            }
+        }
+        let max_duration = def.max_duration.as_ref().and_then(|d| match d.value {
+            None => None,
+            Some(seconds) => match u32::try_from(seconds) {
+                Ok(s) if s > 0 => Some(s),
+                _ => {
+                    self.sink.error(
+                        d.loc,
+                        subject,
+                        format!("max_duration must be a positive number of seconds or null, got {seconds}"),
+                    );
+                    None
+                }
+            },
+        });
+        let mut fields: Vec<Field> = Vec::new();
+        for param in &def.params {
+            let field_subject = subject.field(&param.name.value);
+            let field = match &param.def.use_ {
+                Some(used) => self.use_shared(param, used, spec, shared, field_subject),
+                None => self.field(&param.name, &param.def, field_subject),
+            };
+            if let Some(field) = field {
+                if !self.charge(&field, named) {
+                    return None;
+                }
+                fields.push(field);
+            }
+        }
+        let own_params: BTreeMap<&str, &Named<ParamDef>> = def
+            .params
+            .iter()
+            .map(|p| (p.name.value.as_str(), p))
+            .collect();
+        for index in self.every_model.clone() {
+            let Some(shared_param) = spec.shared_params.get(index) else {
+                continue;
+            };
+            self.used_shared[index] = true;
+            if let Some(own) = own_params.get(shared_param.name.value.as_str()) {
+                self.sink.error(
+                    own.name.loc,
+                    subject.field(&own.name.value),
+                    format!(
+                        "`{}` is a shared parameter with `every_model: true`; every model gets it, remove it here",
+                        own.name.value
+                    ),
+                );
+            } else if let Some(Some(field)) = shared.get(index) {
+                if !self.charge(field, named) {
+                    return None;
+                }
+                fields.push(field.clone());
+            }
+        }
+        self.field_names(def, &fields, subject);
+        let examples = def
+            .examples
+            .iter()
+            .filter_map(|example| self.example(example, &fields, subject))
+            .collect();
+        let (name, vendor, description) = (
+            def.name.as_ref()?.value.clone(),
+            def.vendor.as_ref()?.value.clone(),
+            def.description.as_ref()?.value.clone(),
+        );
+        Some(Model {
+            id: id.clone(),
+            rust_name: rust_name?,
+            module: module?,
+            name,
+            vendor,
+            description,
+            kind: kind?,
+            max_duration,
+            capabilities,
+            fields,
+            examples,
+        })
+    }
+
+    /// One example request: every key a field of the model, every value valid
+    /// for its field, every required field present.
+    pub(super) fn example(
+        &mut self,
+        named: &Named<ExampleDef>,
+        fields: &[Field],
+        subject: Subject<'_>,
+    ) -> Option<RequestExample> {
+        let name = &named.name.value;
+        let def = &named.def;
+        let errors_before = self.sink.len();
+        let mut values = Vec::new();
+        for entry in &def.body {
+            let key = &entry.name;
+            let field_subject = subject.field(&key.value);
+            let Some(field) = fields.iter().find(|f| f.wire_name == key.value) else {
+                let hint = if key.value == "model" {
+                    "; the model is implied by where the example is written".to_owned()
+                } else {
+                    let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+                    self.hint(&key.value, &names)
+                        .map(|near| format!("; did you mean `{near}`?"))
+                        .unwrap_or_default()
+                };
+                self.sink.error(
+                    key.loc,
+                    field_subject,
+                    format!("example `{name}` has a key the model does not accept{hint}"),
+                );
+                continue;
+            };
+            let what = format!("example `{name}`: value");
+            if let Some(literal) = self.literal(&entry.def, &field.ty, field_subject, &what) {
+                values.push((key.value.clone(), literal));
+            }
+        }
+        for field in fields.iter().filter(|f| f.required) {
+            if !def
+                .body
+                .iter()
+                .any(|entry| entry.name.value == field.wire_name)
+            {
+                self.sink.error(
+                    def.loc,
+                    subject.field(&field.wire_name),
+                    format!("example `{name}` lacks the required field"),
+                );
+            }
+        }
+        let summary = def.summary.as_ref()?.value.trim().to_owned();
+        if summary.is_empty() {
+            self.sink.error(
+                def.loc,
+                subject,
+                format!("example `{name}` has an empty summary"),
+            );
+        }
+        (self.sink.len() == errors_before).then(|| RequestExample {
+            name: name.clone(),
+            summary,
+            values,
+        })
+    }
+
+    /// Two fields of one model must not share a Rust name (`imageUrl`, `image_url`).
+    pub(super) fn field_names(
+        &mut self,
+        def: &crate::spec::ModelDef,
+        fields: &[Field],
+        subject: Subject<'_>,
+    ) {
+        let mut first: BTreeMap<&str, &Field> = BTreeMap::new();
+        let places: BTreeMap<&str, Loc> = def
+            .params
+            .iter()
+            .map(|p| (p.name.value.as_str(), p.name.loc))
+            .collect();
+        for field in fields {
+            if let Some(other) = first.get(field.rust_name.as_str()) {
+                let loc = places
+                    .get(field.wire_name.as_str())
+                    .copied()
+                    .unwrap_or(def.loc);
+                self.sink.error(
+                    loc,
+                    subject.field(&field.wire_name),
+                    format!(
+                        "fields `{}` and `{}` both become the Rust field `{}`",
+                        other.wire_name, field.wire_name, field.rust_name
+                    ),
+                );
+            } else {
+                first.insert(&field.rust_name, field);
+            }
+            if field.wire_name == "model" {
+                self.sink.error(
+                    def.loc,
+                    subject.field("model"),
+                    "`model` is the request's discriminator, not a parameter",
+                );
+            }
+        }
+    }
+
+    /// Counts one more generated field against [`SpecLimits::max_fields`]
+    /// and [`SpecLimits::max_allowed_values`]. `false` once either is
+    /// exceeded; that is reported once, at the model where it happened, and
+    /// no later model is expanded.
+    pub(super) fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
+        if self.expansion_exceeded {
+            return false;
+        }
+        let values = match field.ty {
+            FieldType::Enum(index) => self
+                .value_sets
+                .get(index)
+                .map_or(0, |(set, _)| set.variants.len()),
+            _ => 0,
+        };
+        let message = match (
+            self.fields_left.checked_sub(1),
+            self.values_left.checked_sub(values),
+        ) {
+            (Some(fields_left), Some(values_left)) => {
+                self.fields_left = fields_left;
+                self.values_left = values_left;
+                return true;
+            }
+            (None, _) => format!(
+                "the spec expands to more than the limit of {} parameters in all models together \
+                 (max_fields; an `every_model` parameter counts once per model)",
+                self.limits.max_fields
+            ),
+            (_, None) => format!(
+                "the spec expands to more than the limit of {} allowed values in all enum \
+                 fields together (max_allowed_values; a value set counts once per field using it)",
+                self.limits.max_allowed_values
+            ),
+        };
+        self.expansion_exceeded = true;
+        self.sink
+            .error(model.name.loc, Subject::model(&model.name.value), message);
+        false
+    }
+}

@@ -1,0 +1,115 @@
+//! Hand-written support that the generated `orux-models` crate calls: the JSON
+//! scanner, the URL and data-URI rules, diagnostics and how untrusted text is
+//! shown, the catalog types and the
+//! response types. Nothing in here is generated; nothing in here knows any
+//! particular model. Users depend on `orux-models`, which re-exports what they
+//! need from here.
+
+// The modules are private: users get the types re-exported below (through
+// `orux-models`), generated code gets its helpers from `__private`.
+mod catalog;
+mod data_uri;
+mod directives;
+pub mod display;
+mod fields;
+mod image;
+mod json;
+mod report;
+pub mod responses;
+mod serde_support;
+mod suggest;
+mod url;
+mod validate;
+mod value_set;
+
+pub use catalog::{Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind};
+pub use data_uri::{DataUri, DataUriError};
+pub use image::{ImageError, ImageInput, TaskRef};
+pub use json::Limits;
+pub use report::{
+    Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE, INVALID_PARAM, MAX_WARNINGS, UNKNOWN_DIRECTIVE,
+    Validated, ValidationErrors, WARNINGS_OMITTED,
+};
+pub use url::{HttpsUrl, UrlError};
+pub use validate::UnknownModel;
+pub use value_set::{ClosedSet, UnknownValue, WireValue, describe_values};
+
+/// What generated code and the generator need from the runtime, not part of
+/// its API: no semver promise, may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::catalog::minimal_body;
+    pub use crate::data_uri::{DATA_URI_PATTERN, check_base64};
+    pub use crate::fields::FieldReader;
+    pub use crate::json::{Entry, Object, Value, parse_body};
+    pub use crate::serde_support::present;
+    pub use crate::suggest::nearest;
+    pub use crate::url::HTTPS_URL_PATTERN;
+    pub use crate::validate::validate_body;
+    pub use crate::value_set::{
+        deserialize as deserialize_member, parse_member, serialize as serialize_member,
+    };
+
+    /// The runtime types that `orux-models` puts beside its generated ones,
+    /// so the generator gives no model or value set one of these names.
+    pub const TYPE_NAMES: &[&str] = &[
+        "ModelInfo",
+        "FieldInfo",
+        "FieldKind",
+        "ModelKind",
+        "Capability",
+        "DirectiveSetInfo",
+        "Validated",
+        "ValidationErrors",
+        "Diagnostic",
+        "DiagnosticKind",
+        "Limits",
+        "HttpsUrl",
+        "DataUri",
+        "ImageInput",
+        "TaskRef",
+        "WireValue",
+        "UnknownValue",
+        "UnknownModel",
+        "ClosedSet",
+    ];
+
+    #[cfg(test)]
+    mod tests {
+        use super::TYPE_NAMES;
+
+        /// The last path segment of a type's name.
+        fn short<T: ?Sized>() -> &'static str {
+            let full = std::any::type_name::<T>();
+            full.rsplit("::").next().unwrap_or(full)
+        }
+
+        #[test]
+        fn type_names_name_the_runtime_types() {
+            use crate::*;
+            let actual = [
+                short::<ModelInfo>(),
+                short::<FieldInfo>(),
+                short::<FieldKind>(),
+                short::<ModelKind>(),
+                short::<Capability>(),
+                short::<DirectiveSetInfo>(),
+                short::<Validated<()>>().trim_end_matches("<()>"),
+                short::<ValidationErrors>(),
+                short::<Diagnostic>(),
+                short::<DiagnosticKind>(),
+                short::<Limits>(),
+                short::<HttpsUrl>(),
+                short::<DataUri>(),
+                short::<ImageInput>(),
+                short::<TaskRef>(),
+                short::<WireValue>(),
+                short::<UnknownValue>(),
+                short::<UnknownModel>(),
+            ];
+            // `ClosedSet` is a trait without a vtable, so it has no `type_name`.
+            assert_eq!(TYPE_NAMES[..actual.len()], actual);
+            assert_eq!(TYPE_NAMES[actual.len()..], ["ClosedSet"]);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The broken-spec corpus (`tests/broken-specs/*.yaml`, one mistake each):
+//! every file is rejected, every error names `file:line:col`, and the full
+//! diagnostics are snapshotted.
+
+use std::path::{Path, PathBuf};
+
+fn broken_specs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("broken-specs");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("broken-specs dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn every_broken_spec_is_rejected_with_places() {
+    let paths = broken_specs();
+    assert!(paths.len() >= 20, "only {} broken specs", paths.len());
+    for path in paths {
+        let stem = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        let shown = format!("broken-specs/{stem}.yaml");
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let errors = match orux_codegen::generate(&text, &shown) {
+            Ok(_) => panic!("{shown} was accepted"),
+            Err(orux_codegen::GenerateError::Spec(errors)) => errors,
+            Err(other) => panic!("{shown}: {other}"),
+        };
+        assert!(!errors.errors.is_empty(), "{shown}");
+        let rendered = errors.to_string();
+        for line in rendered.lines().take(errors.errors.len()) {
+            let place = line
+                .strip_prefix(&format!("{shown}:"))
+                .unwrap_or_else(|| panic!("no file in {line:?}"));
+            let mut parts = place.splitn(3, ':');
+            let (line_no, col) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            assert!(
+                line_no.parse::<u64>().is_ok_and(|n| n > 0)
+                    && col.parse::<u64>().is_ok_and(|n| n > 0),
+                "no line:col in {line:?}"
+            );
+        }
+        insta::with_settings!({ snapshot_path => "../snapshots/broken-specs", prepend_module_to_snapshot => false, description => text.clone() }, {
+            insta::assert_snapshot!(stem, rendered);
+        });
+    }
+}
+
+/// All problems are reported in one run, not one per run.
+#[test]
+fn several_mistakes_are_reported_together() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("broken-specs/many-errors.yaml");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let errors = orux_codegen::load(&text, "many-errors.yaml").expect_err("broken");
+    assert!(errors.errors.len() >= 4, "{errors}");
+}
+
+/// The real spec loads without a single diagnostic.
+#[test]
+fn the_real_spec_is_clean() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models.yaml");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let ir = orux_codegen::load(&text, "models.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ir.models.len(), 17);
+}

@@ -1,0 +1,12 @@
+//! The workspace tests, one binary (one link) with a module per concern.
+
+mod broken_specs;
+mod generated_crate;
+mod hostile_input;
+mod hostile_specs;
+mod json_schema;
+mod properties;
+mod request_corpus;
+mod spec_derived;
+mod typed_api;
+mod untrusted_text;
