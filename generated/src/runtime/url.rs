@@ -371,12 +371,18 @@ pub enum UrlError {
 /// The most characters of an input part an error message quotes.
 const QUOTE_LIMIT: usize = 80;
 
-/// `text` cut to [`QUOTE_LIMIT`] characters, with `…` when cut.
+/// `text` cut so that its quoted form (`{:?}`, which escapes control
+/// characters as `\u{e}` and the like) shows at most [`QUOTE_LIMIT`]
+/// characters, with `…` when cut.
 fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(QUOTE_LIMIT) {
-        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
-        None => text.to_owned(),
+    let mut shown = 0;
+    for (at, ch) in text.char_indices() {
+        shown += ch.escape_debug().count();
+        if shown > QUOTE_LIMIT {
+            return format!("{}…", text.get(..at).unwrap_or_default());
+        }
     }
+    text.to_owned()
 }
 
 /// A character as a message names it: `a space`, `the control character
@@ -1113,7 +1119,11 @@ mod tests {
     fn messages_quote_at_most_80_characters() {
         let long_port = format!("https://x:{}", "9".repeat(10_000));
         let long_literal = format!("https://[{}]", ":".repeat(10_000));
-        for url in [long_port, long_literal] {
+        // Found by the fuzz target `url_rule`: 80 control characters quote
+        // as 480 (`\u{e}` each).
+        let escaped_port = format!("https://x:>{}x", "\u{e}".repeat(100));
+        let escaped_literal = format!("https://[{}]", "\u{1}".repeat(100));
+        for url in [long_port, long_literal, escaped_port, escaped_literal] {
             let message = HttpsUrl::parse(&url).map(|_| ()).unwrap_err().to_string();
             assert!(message.chars().count() < 200, "{message}");
             assert!(message.contains('…'), "{message}");
