@@ -9,6 +9,7 @@ Usage: seeds.py TARGET DIR
 - cli_jsonl: the same bodies, one seed per body, plus one seed per corpus file
   holding all its bodies as JSON Lines, each after the target's control byte.
 - spec_loader: models.yaml and every tests/broken-specs/*.yaml.
+- url_rule: every string of tests/corpus/urls.jsonl, as UTF-8.
 
 Only the standard library is used, so a fresh clone needs nothing installed.
 """
@@ -58,6 +59,12 @@ def seeds(target):
         yield (ROOT / "models.yaml").read_bytes()
         for path in sorted((ROOT / "tests/broken-specs").glob("*.yaml")):
             yield path.read_bytes()
+    elif target == "url_rule":
+        # Lines end at "\n" only: the strings hold other line breaks raw.
+        text = (ROOT / "tests/corpus/urls.jsonl").read_text(encoding="utf-8")
+        for line in text.split("\n"):
+            if line.strip():
+                yield json.loads(line)["url"].encode("utf-8")
     else:
         sys.exit(f"unknown fuzz target {target!r}")
 

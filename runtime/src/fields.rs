@@ -127,7 +127,7 @@ impl<'r> FieldReader<'r> {
             Ok(url) => Some(url),
             Err(error) => {
                 let message = format!(
-                    "{} {error} for {}: {}",
+                    "{} for {} {error}: {}",
                     field.name,
                     self.model.id,
                     quote(text)
@@ -204,7 +204,7 @@ impl<'r> FieldReader<'r> {
                             quote(text)
                         ),
                         error => format!(
-                            "{} {error} for {}: {}",
+                            "{} for {} {error}: {}",
                             field.name,
                             self.model.id,
                             quote(text)

@@ -10,6 +10,11 @@
    paths, except for the cases `../schema-gaps.json` lists for `python` (which
    must really differ).
 
+4. Every string of the URL corpus (`tests/corpus/urls.jsonl`) gets its
+   verdict from the bundle's `HttpsUrl` pattern under Python's `re` (as
+   `jsonschema` applies `pattern`) and from the `HttpsUrl` definition under
+   `Draft202012Validator`.
+
 Error paths are computed as in `tests/tests/suite/json_schema.rs`: an error's
 instance path, or the property itself for `required` and
 `additionalProperties`; from the branch the discriminator names, else from the
@@ -21,6 +26,7 @@ Usage: check.py REPO_ROOT. Prints one line per failure and a closing
 
 import base64
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -137,6 +143,33 @@ class Bundle:
         return valid, paths
 
 
+def check_url_corpus(root, document, tally):
+    """The bundle's URL rule under `re` and `jsonschema` on the URL corpus."""
+    # Split on "\n" only: `splitlines` also splits inside the JSON strings
+    # (U+2028, U+0085 and other line breaks are written raw).
+    lines = (root / "tests/corpus/urls.jsonl").read_text(encoding="utf-8").split("\n")
+    urls = [json.loads(line) for line in lines if line.strip()]
+    accepted = sum(1 for item in urls if item["valid"])
+    tally.check(
+        "URL corpus has both verdicts",
+        accepted > 1000 and len(urls) - accepted > 2000,
+        f"{accepted} of {len(urls)}",
+    )
+    pattern = re.compile(document["$defs"]["HttpsUrl"]["pattern"])
+    validator = Draft202012Validator(definition(document, "HttpsUrl"))
+    engines = [
+        ("Python re", lambda url: pattern.search(url) is not None),
+        ("Draft202012Validator HttpsUrl", validator.is_valid),
+    ]
+    for name, accepts in engines:
+        wrong = [item for item in urls if accepts(item["url"]) != item["valid"]]
+        tally.check(
+            f"URL corpus under {name}",
+            not wrong,
+            f"{len(wrong)} of {len(urls)} disagree, first {wrong[:3]}",
+        )
+
+
 def main(root):
     tally = Tally()
     schema_dir = root / "generated/schema"
@@ -198,6 +231,8 @@ def main(root):
                 not agrees,
                 f"excused by {rule!r} but the schema agrees; drop it from schema-gaps.json",
             )
+
+    check_url_corpus(root, document, tally)
 
     print(f"python: {len(excused)} corpus cases excused by schema-gaps.json")
     print(f"python: {tally.passed} passed, {len(tally.failures)} failed")

@@ -8,6 +8,9 @@
 // the discriminator names, else from the root without its `oneOf` error;
 // compared as sets.
 //
+// Then every string of the URL corpus (tests/corpus/urls.jsonl) must get its
+// verdict from the bundle's URL pattern under RegExp and ajv.
+//
 // Usage: node validate-corpus.mjs REPO_ROOT. Prints one line per failure and a
 // closing "typescript: N passed, M failed" line; exits 1 on any failure.
 import { readFileSync, readdirSync } from "node:fs";
@@ -131,6 +134,33 @@ for (const item of cases) {
     );
   } else {
     check(item.name, !agrees, `excused by "${rule}" but the schema agrees; drop it from schema-gaps.json`);
+  }
+}
+
+// The URL corpus (tests/corpus/urls.jsonl, written by the Rust tests with
+// the verdicts of the Rust rule): the bundle's HttpsUrl pattern as a RegExp
+// with the `u` flag (as ajv compiles it) and without, and the HttpsUrl
+// definition under ajv, must give every string its verdict.
+{
+  const pattern = document.$defs.HttpsUrl.pattern;
+  const engines = [
+    ["RegExp u", (url) => new RegExp(pattern, "u").test(url)],
+    ["RegExp", (url) => new RegExp(pattern).test(url)],
+    ["ajv HttpsUrl", (url) => ajv.getSchema(`${document.$id}#/$defs/HttpsUrl`)(url)],
+  ];
+  const urls = readFileSync(join(root, "tests", "corpus", "urls.jsonl"), "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line));
+  const accepted = urls.filter((item) => item.valid).length;
+  check("URL corpus has both verdicts", accepted > 1000 && urls.length - accepted > 2000, `${accepted} of ${urls.length}`);
+  for (const [name, accepts] of engines) {
+    const wrong = urls.filter((item) => accepts(item.url) !== item.valid);
+    check(
+      `URL corpus under ${name}`,
+      wrong.length === 0,
+      `${wrong.length} of ${urls.length} disagree, first ${JSON.stringify(wrong.slice(0, 3))}`,
+    );
   }
 }
 

@@ -10,3 +10,4 @@ mod request_corpus;
 mod spec_derived;
 mod typed_api;
 mod untrusted_text;
+mod url_rule;

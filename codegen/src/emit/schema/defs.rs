@@ -286,7 +286,7 @@ fn string_schema(rules: &StringRules) -> Value {
 
 fn https_url() -> Value {
     json!({
-        "description": "An absolute https URL with a host, such as `https://example.com/frames/start.png` (the scheme may be in any case; a port is at most 65535).",
+        "description": "An absolute https URL with a host, such as `https://example.com/frames/start.png`: an RFC 3986 URI, strictly (the scheme may be in any case; a bracketed host is an IPv6 address or IPvFuture, without a zone id; a port is at most 65535; only the characters RFC 3986 allows in each part, every `%` followed by two hex digits, nothing outside ASCII: an internationalized host in its `xn--` form, anything else percent-encoded).",
         "type": "string",
         "pattern": HTTPS_URL_PATTERN,
     })
