@@ -261,7 +261,9 @@ impl Outbox {
         match self.schedule.get(attempt) {
             Some(wait) => {
                 tracing::info!(msg_id = %delivery.msg_id, attempt, failure, "webhook attempt failed; will retry");
-                self.push(self.clock.now() + *wait, delivery);
+                // Counted from the start of the failed attempt, not from its
+                // end, so a slow receiver does not stretch the schedule.
+                self.push(now + *wait, delivery);
             }
             None => {
                 tracing::warn!(msg_id = %delivery.msg_id, attempt, failure, "webhook given up");
