@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+#[cfg(feature = "mock")]
+pub use crate::commands::mock::MockArgs;
+
 /// Exit statuses, shown at the end of `orux --help` and `orux validate --help`.
 const EXIT_STATUS: &str = "\
 Exit status:
@@ -34,6 +37,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a minimal valid request body for a model
     Example(ModelArg),
+    /// Run a local Orux API on loopback: validation, lifecycle, idempotency, webhooks
+    #[cfg(feature = "mock")]
+    Mock(MockArgs),
 }
 
 /// `orux validate`.

@@ -3,6 +3,8 @@
 
 mod example;
 mod explain;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod models;
 mod schema;
 mod validate;
@@ -21,6 +23,8 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Explain(arg) => explain::run(&arg.model),
         Command::Schema(args) => schema::run(args.model.as_deref()),
         Command::Example(arg) => example::run(&arg.model),
+        #[cfg(feature = "mock")]
+        Command::Mock(args) => mock::run(args),
     }
 }
 

@@ -1,0 +1,123 @@
+//! `orux mock`: runs `orux_mock::Server` until Ctrl-C or SIGTERM.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use clap::Args;
+use orux_mock::{Config, DEFAULT_MAX_TASKS, Server};
+
+use crate::{Error, Verdict};
+
+/// `orux mock`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Prints `listening on http://ADDR:PORT` on standard error when ready, then one
+log line per request. Stops cleanly on Ctrl-C or SIGTERM.
+
+Request headers for tests: X-Orux-Mock-Outcome: success|failed|expired picks a
+task's ending; X-Orux-Mock-Fault: 500|503|429|reset|slow injects a failure;
+Idempotency-Key makes a submit safe to repeat.")]
+pub struct MockArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+
+    /// Port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+
+    /// Seconds from submit to the terminal state (queued for the first fifth, then running)
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub task_seconds: f64,
+
+    /// Accept only this bearer key [default: any `sk-app-…` key]
+    #[arg(long, value_name = "KEY", hide_default_value = true)]
+    pub api_key: Option<String>,
+
+    /// Standard Webhooks secret that signs deliveries [default: a published test secret, see the README]
+    #[arg(long, value_name = "whsec_…")]
+    pub webhook_secret: Option<String>,
+
+    /// Send every webhook delivery to this URL instead of the task's webhook_url
+    /// (https, or http on a loopback host)
+    #[arg(long, value_name = "URL")]
+    pub webhook_target: Option<String>,
+
+    /// Most tasks kept in memory; past that the oldest (terminal ones first) are forgotten
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TASKS)]
+    pub max_tasks: usize,
+}
+
+/// Longest `--task-seconds`: a day, far beyond any test.
+const MAX_TASK_SECONDS: f64 = 86_400.0;
+
+/// Runs the server on a tokio runtime of its own until a stop signal.
+pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
+    let config = config(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            context: "cannot start the async runtime".to_owned(),
+            source,
+        })?;
+    // Request lines go to standard error, like the ready line. A subscriber
+    // already installed by an embedding program is kept.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
+    runtime.block_on(async {
+        let server = Server::bind(config)
+            .await
+            .map_err(|error| Error::Message(error.to_string()))?;
+        eprintln!("listening on {}", server.base_url());
+        stop_signal().await?;
+        server.shutdown().await;
+        Ok(Verdict::Success)
+    })
+}
+
+fn config(args: &MockArgs) -> Result<Config, Error> {
+    if !(0.0..=MAX_TASK_SECONDS).contains(&args.task_seconds) {
+        return Err(Error::Message(format!(
+            "--task-seconds must be from 0 to {MAX_TASK_SECONDS}, got {}",
+            args.task_seconds
+        )));
+    }
+    let defaults = Config::default();
+    Ok(Config {
+        addr: SocketAddr::new(args.bind, args.port),
+        task_duration: Duration::from_secs_f64(args.task_seconds),
+        api_key: args.api_key.clone(),
+        webhook_secret: args
+            .webhook_secret
+            .clone()
+            .unwrap_or(defaults.webhook_secret.clone()),
+        webhook_target: args.webhook_target.clone(),
+        max_tasks: args.max_tasks,
+        ..defaults
+    })
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() -> Result<(), Error> {
+    let signal_error = |source| Error::Io {
+        context: "cannot listen for stop signals".to_owned(),
+        source,
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).map_err(signal_error)?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.map_err(signal_error),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(signal_error)
+    }
+}

@@ -1,0 +1,147 @@
+//! `orux-mock`: a local Orux AI task API for tests, on loopback.
+//!
+//! Unlike a mock generated from an OpenAPI document, it speaks the spec: a
+//! body is checked by `orux_models::TaskRequest::from_json`, so it is
+//! accepted or rejected (with every error and its JSON pointer) exactly as
+//! the validator decides; a task goes through its lifecycle on a clock the
+//! caller controls; submits are idempotent by `Idempotency-Key`; terminal
+//! tasks with a `webhook_url` are delivered signed with Standard Webhooks and
+//! retried; and a request header injects faults. See the crate's README for
+//! the wire behaviour.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), orux_mock::Error> {
+//! use orux_mock::{Config, Server};
+//!
+//! let config = Config { addr: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
+//! let server = Server::bind(config).await?;
+//! println!("listening on {}", server.base_url());
+//! // … point a client at server.base_url() …
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod auth;
+pub mod clock;
+mod config;
+mod error;
+pub mod fault;
+mod lifecycle;
+mod log;
+mod routes;
+mod server;
+mod store;
+mod timefmt;
+mod webhook;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{
+    Config, DEFAULT_MAX_TASKS, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
+};
+pub use lifecycle::OUTCOME_HEADER;
+pub use routes::{IDEMPOTENCY_HEADER, REPLAYED_HEADER};
+pub use store::KEY_TTL;
+
+/// A running server. Dropping it stops the server without waiting; call
+/// [`Server::shutdown`] to let requests in progress finish.
+pub struct Server {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    serving: Option<JoinHandle<()>>,
+    outbox: JoinHandle<()>,
+}
+
+impl Server {
+    /// Checks `config`, binds its address and starts serving in the
+    /// background on the current tokio runtime.
+    pub async fn bind(config: Config) -> Result<Server, Error> {
+        let keys = match &config.api_key {
+            Some(key) if key.is_empty() => {
+                return Err(Error::Config("--api-key must not be empty".to_owned()));
+            }
+            Some(key) => auth::Keys::Exactly(key.clone()),
+            None => auth::Keys::AnyAppKey,
+        };
+        if config.max_tasks == 0 {
+            return Err(Error::Config("--max-tasks must be at least 1".to_owned()));
+        }
+        let target = match &config.webhook_target {
+            Some(text) => webhook::Target::parse(text).map_err(Error::Config)?,
+            None => webhook::Target::TaskUrl,
+        };
+        let outbox = webhook::Outbox::new(
+            Arc::clone(&config.clock),
+            &config.webhook_secret,
+            target,
+            config.retry_schedule.clone(),
+            config.max_tasks,
+        )
+        .map_err(Error::Config)?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let outbox = Arc::new(outbox);
+        let state = Arc::new(routes::AppState {
+            keys,
+            task_duration: config.task_duration,
+            clock: config.clock,
+            store: Mutex::new(store::Store::new(config.max_tasks)),
+            outbox: Arc::clone(&outbox),
+            max_body_bytes: routes::default_max_body_bytes(),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let serving = tokio::spawn(server::serve(listener, routes::router(state), stopped));
+        Ok(Server {
+            addr,
+            stop: Some(stop),
+            serving: Some(serving),
+            outbox: tokio::spawn(outbox.run()),
+        })
+    }
+
+    /// The address it listens on (the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR:PORT`, the base URL for a client.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets requests in progress finish (up
+    /// to 10 seconds), and drops pending webhook deliveries.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
+        }
+        self.outbox.abort();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.outbox.abort();
+    }
+}

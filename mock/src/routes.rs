@@ -1,0 +1,261 @@
+//! The API: `POST /api/v1/tasks`, `GET /api/v1/tasks/{task_id}`, JSON 404
+//! and 405 for everything else.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use orux_models::responses::{SubmitResponse, TaskStatus};
+use orux_models::{Limits, TaskRequest};
+use sha2::{Digest, Sha256};
+use ulid::Ulid;
+
+use crate::auth::Keys;
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::fault;
+use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
+use crate::log::{self, ModelTag};
+use crate::store::{Admission, Store};
+use crate::timefmt::iso_utc;
+use crate::webhook::Outbox;
+
+/// The optional header that makes a submit safe to repeat.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// Set on the answer to a repeated submit (same key, same body).
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// Longest accepted idempotency key, in bytes.
+const MAX_KEY_BYTES: usize = 255;
+
+/// `duration_sec` of a success when neither the request nor the model gives a length.
+const FALLBACK_DURATION_SEC: f64 = 5.0;
+
+/// What every handler shares.
+pub struct AppState {
+    pub keys: Keys,
+    pub task_duration: Duration,
+    pub clock: Arc<dyn Clock>,
+    pub store: Mutex<Store>,
+    pub outbox: Arc<Outbox>,
+    pub max_body_bytes: usize,
+}
+
+/// The router with its layers: fault injection on the API routes, one log
+/// line per request around everything.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/v1/tasks", post(submit))
+        .route("/api/v1/tasks/{task_id}", get(status))
+        .route_layer(middleware::from_fn(fault::inject))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(log::log_request))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found(
+        "no such route; the API has POST /api/v1/tasks and GET /api/v1/tasks/{task_id}",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "method not allowed on this route",
+    )
+}
+
+async fn status(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    task_id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    state.keys.check(&headers)?;
+    let Ok(Path(task_id)) = task_id else {
+        return Err(ApiError::not_found("no such task"));
+    };
+    let task = parse_wire_id(&task_id)
+        .and_then(|id| lock(&state.store).get(id))
+        .ok_or_else(|| {
+            ApiError::not_found("no such task (never created, or forgotten past --max-tasks)")
+        })?;
+    let response = task.response_at(state.clock.now(), state.task_duration);
+    Ok(axum::Json(response).into_response())
+}
+
+async fn submit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    state.keys.check(&headers)?;
+    check_content_type(&headers)?;
+    let outcome = match header_text(&headers, OUTCOME_HEADER)? {
+        None => Outcome::Success,
+        Some(text) => Outcome::parse(text).ok_or_else(|| {
+            ApiError::invalid_param("X-Orux-Mock-Outcome must be success, failed or expired")
+        })?,
+    };
+    let key = header_text(&headers, IDEMPOTENCY_HEADER)?;
+    if key.is_some_and(|k| {
+        k.is_empty() || k.len() > MAX_KEY_BYTES || !k.bytes().all(|b| b.is_ascii_graphic())
+    }) {
+        return Err(ApiError::invalid_param(format!(
+            "Idempotency-Key must be 1 to {MAX_KEY_BYTES} visible ASCII characters"
+        )));
+    }
+    let body = read_body(&headers, body, state.max_body_bytes).await?;
+    let valid = match TaskRequest::from_json(&body) {
+        Ok(valid) => valid,
+        Err(invalid) => {
+            let mut response = ApiError::invalid_body(invalid.errors).into_response();
+            if let Some(model) = invalid.model {
+                response.extensions_mut().insert(ModelTag(model));
+            }
+            return Ok(response);
+        }
+    };
+    let model = valid.request.model();
+    let wire = request_fields(&valid.request);
+    let now = state.clock.now();
+    let task = Task {
+        id: Ulid::from_datetime(now),
+        submitted: now,
+        outcome,
+        duration_sec: wire
+            .duration
+            .or_else(|| model.info().max_duration.map(f64::from))
+            .unwrap_or(FALLBACK_DURATION_SEC),
+    };
+    let digest = key.map(|k| (k, Sha256::digest(&body).into()));
+    let admission = lock(&state.store).submit(now, task, digest);
+    let mut response = match admission {
+        Admission::Created(task) => {
+            if let Some(url) = &wire.webhook_url {
+                state
+                    .outbox
+                    .schedule_terminal(&task, url, state.task_duration);
+            }
+            submitted(&task).into_response()
+        }
+        Admission::Replayed(task) => {
+            let mut response = submitted(&task).into_response();
+            response
+                .headers_mut()
+                .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+            response
+        }
+        Admission::Conflict => ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_conflict",
+            "this Idempotency-Key was used with another body in the last 24 hours",
+        )
+        .into_response(),
+    };
+    response.extensions_mut().insert(ModelTag(model.id()));
+    Ok(response)
+}
+
+/// The answer to a submit: the same for the first request and for a replay.
+fn submitted(task: &Task) -> axum::Json<SubmitResponse> {
+    axum::Json(SubmitResponse::new(
+        task.wire_id(),
+        TaskStatus::Queued,
+        iso_utc(task.submitted),
+    ))
+}
+
+/// The two fields of a validated request the mock acts on, read through the
+/// request's own serialization so that every model is covered.
+struct RequestFields {
+    duration: Option<f64>,
+    webhook_url: Option<String>,
+}
+
+fn request_fields(request: &TaskRequest) -> RequestFields {
+    let value = serde_json::to_value(request).unwrap_or_default();
+    RequestFields {
+        duration: value.get("duration").and_then(serde_json::Value::as_f64),
+        webhook_url: value
+            .get("webhook_url")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`).
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be sent as Content-Type: application/json",
+        ))
+    }
+}
+
+/// A header as text, when present; a value that is not visible ASCII is an error.
+fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>, ApiError> {
+    headers
+        .get(name)
+        .map(|value| {
+            value.to_str().map_err(|_| {
+                ApiError::invalid_param(format!("the {name} header is not visible ASCII"))
+            })
+        })
+        .transpose()
+}
+
+/// Reads the body, refusing it with 413 as soon as it passes `limit` bytes
+/// (at once when `Content-Length` says so): nothing past the limit is buffered.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
+        Err(_) => Err(ApiError::invalid_param(
+            "the request body could not be read to its end",
+        )),
+    }
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The default body limit: the validator's own.
+pub fn default_max_body_bytes() -> usize {
+    Limits::default().max_body_bytes
+}

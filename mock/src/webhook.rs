@@ -1,0 +1,298 @@
+//! Webhook deliveries: when a task with a `webhook_url` reaches its terminal
+//! state, its status object is POSTed, signed with Standard Webhooks
+//! (`orux_webhooks::Verifier::sign`), and retried on the configured schedule
+//! until a 2xx answer.
+//!
+//! One worker holds the pending deliveries in a queue ordered by due time
+//! and sleeps on the server's clock until the next one, so a test clock
+//! drives first attempts and retries alike. Sends run concurrently, at most
+//! [`MAX_IN_FLIGHT`] at a time; the queue holds at most as many deliveries as
+//! the server keeps tasks, and a delivery that finds it full is dropped with a
+//! log line rather than growing memory without bound.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::http::header::CONTENT_TYPE;
+use orux_webhooks::{Verifier, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+use tokio::sync::{Notify, Semaphore};
+use ulid::Ulid;
+
+use crate::clock::Clock;
+use crate::lifecycle::Task;
+
+/// Most deliveries sent at the same time.
+pub const MAX_IN_FLIGHT: usize = 64;
+
+/// How long one attempt may take before it counts as failed.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where deliveries go.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Each task's own `webhook_url`.
+    TaskUrl,
+    /// Every delivery to this URL (`--webhook-target`).
+    Fixed(reqwest::Url),
+}
+
+impl Target {
+    /// Reads `--webhook-target`: an https URL, or http on a loopback host.
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let url = reqwest::Url::parse(text)
+            .map_err(|e| format!("--webhook-target {text:?} is not a URL: {e}"))?;
+        let loopback = match url.host() {
+            Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match url.scheme() {
+            "https" if url.host().is_some() => Ok(Target::Fixed(url)),
+            "http" if loopback => Ok(Target::Fixed(url)),
+            "http" => Err(format!(
+                "--webhook-target {text:?}: http is only allowed for a loopback host \
+                 (127.0.0.1, [::1], localhost); use https"
+            )),
+            _ => Err(format!("--webhook-target {text:?} must be an https URL")),
+        }
+    }
+}
+
+/// One event on its way.
+#[derive(Debug)]
+struct Delivery {
+    /// `webhook-id`: the same on every attempt of this event.
+    msg_id: String,
+    url: reqwest::Url,
+    body: Arc<[u8]>,
+    /// Index into the schedule of the attempt that is due next.
+    attempt: usize,
+}
+
+/// A delivery and when it is due; ordered by due time, then by arrival.
+struct Pending {
+    due: SystemTime,
+    seq: u64,
+    delivery: Delivery,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        (self.due, self.seq) == (other.due, other.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.due, self.seq).cmp(&(other.due, other.seq))
+    }
+}
+
+#[derive(Default)]
+struct Queue {
+    heap: BinaryHeap<Reverse<Pending>>,
+    seq: u64,
+}
+
+/// The pending deliveries and what sends them.
+pub struct Outbox {
+    queue: Mutex<Queue>,
+    wake: Notify,
+    capacity: usize,
+    clock: Arc<dyn Clock>,
+    signer: Verifier,
+    target: Target,
+    schedule: Vec<Duration>,
+    http: reqwest::Client,
+    in_flight: Arc<Semaphore>,
+}
+
+impl Outbox {
+    /// An outbox; nothing is sent until [`Outbox::run`] is spawned.
+    pub fn new(
+        clock: Arc<dyn Clock>,
+        secret: &str,
+        target: Target,
+        schedule: Vec<Duration>,
+        capacity: usize,
+    ) -> Result<Outbox, String> {
+        let signer = Verifier::new(secret).map_err(|e| format!("--webhook-secret: {e}"))?;
+        if schedule.is_empty() {
+            return Err("the webhook retry schedule needs at least one attempt".to_owned());
+        }
+        let http = reqwest::Client::builder()
+            .timeout(ATTEMPT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("cannot set up the webhook sender: {e}"))?;
+        Ok(Outbox {
+            queue: Mutex::new(Queue::default()),
+            wake: Notify::new(),
+            capacity: capacity.max(1),
+            clock,
+            signer,
+            target,
+            schedule,
+            http,
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+        })
+    }
+
+    /// Schedules the terminal event of `task` for when it ends.
+    pub fn schedule_terminal(&self, task: &Task, webhook_url: &str, task_duration: Duration) {
+        let url = match &self.target {
+            Target::Fixed(url) => url.clone(),
+            Target::TaskUrl => match reqwest::Url::parse(webhook_url) {
+                Ok(url) => url,
+                Err(error) => {
+                    // The validator accepted it; a parser disagreement is logged.
+                    tracing::warn!(task_id = %task.wire_id(), %error, "webhook_url not deliverable");
+                    return;
+                }
+            },
+        };
+        let terminal_at = task.terminal_at(task_duration);
+        let event = task.response_at(terminal_at, task_duration);
+        let body = match serde_json::to_vec(&event) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::error!(task_id = %event.task_id, %error, "cannot write the webhook event");
+                return;
+            }
+        };
+        let delivery = Delivery {
+            msg_id: format!("msg_{}", Ulid::from_datetime(self.clock.now())),
+            url,
+            body: body.into(),
+            attempt: 0,
+        };
+        self.push(terminal_at + self.schedule[0], delivery);
+    }
+
+    fn push(&self, due: SystemTime, delivery: Delivery) {
+        {
+            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            if queue.heap.len() >= self.capacity {
+                tracing::warn!(msg_id = %delivery.msg_id, "webhook queue full; delivery dropped");
+                return;
+            }
+            queue.seq += 1;
+            let seq = queue.seq;
+            queue.heap.push(Reverse(Pending { due, seq, delivery }));
+        }
+        self.wake.notify_one();
+    }
+
+    /// Sends deliveries as they fall due; runs until the server stops.
+    pub async fn run(self: Arc<Self>) {
+        loop {
+            let now = self.clock.now();
+            let (due, next) = self.take_due(now);
+            for delivery in due {
+                let Ok(permit) = Arc::clone(&self.in_flight).acquire_owned().await else {
+                    return;
+                };
+                let outbox = Arc::clone(&self);
+                tokio::spawn(async move {
+                    outbox.attempt(delivery).await;
+                    drop(permit);
+                });
+            }
+            let woken = self.wake.notified();
+            match next {
+                Some(next) => {
+                    tokio::select! {
+                        () = self.clock.sleep_until(next) => {}
+                        () = woken => {}
+                    }
+                }
+                None => woken.await,
+            }
+        }
+    }
+
+    /// Removes every delivery due by `now`; returns them and the next due time.
+    fn take_due(&self, now: SystemTime) -> (Vec<Delivery>, Option<SystemTime>) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut due = Vec::new();
+        while queue.heap.peek().is_some_and(|Reverse(p)| p.due <= now) {
+            if let Some(Reverse(pending)) = queue.heap.pop() {
+                due.push(pending.delivery);
+            }
+        }
+        (due, queue.heap.peek().map(|Reverse(p)| p.due))
+    }
+
+    async fn attempt(&self, mut delivery: Delivery) {
+        let now = self.clock.now();
+        let timestamp = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let signature = self
+            .signer
+            .sign(&delivery.msg_id, timestamp, &delivery.body);
+        let result = self
+            .http
+            .post(delivery.url.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(WEBHOOK_ID, &delivery.msg_id)
+            .header(WEBHOOK_TIMESTAMP, timestamp)
+            .header(WEBHOOK_SIGNATURE, signature)
+            .body(delivery.body.to_vec())
+            .send()
+            .await;
+        let attempt = delivery.attempt + 1;
+        let failure = match result {
+            Ok(response) if response.status().is_success() => {
+                tracing::info!(msg_id = %delivery.msg_id, attempt, "webhook delivered");
+                return;
+            }
+            Ok(response) => format!("answered {}", response.status().as_u16()),
+            // Without the URL: it may carry a token in its query.
+            Err(error) => format!("{}", error.without_url()),
+        };
+        delivery.attempt = attempt;
+        match self.schedule.get(attempt) {
+            Some(wait) => {
+                tracing::info!(msg_id = %delivery.msg_id, attempt, failure, "webhook attempt failed; will retry");
+                // Counted from the start of the failed attempt, not from its
+                // end, so a slow receiver does not stretch the schedule.
+                self.push(now + *wait, delivery);
+            }
+            None => {
+                tracing::warn!(msg_id = %delivery.msg_id, attempt, failure, "webhook given up");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_https_or_loopback_http() {
+        for ok in [
+            "https://hooks.example/orux",
+            "http://127.0.0.1:9000/hook",
+            "http://[::1]:9000/",
+            "http://localhost/x",
+        ] {
+            assert!(Target::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/hook",
+            "ftp://127.0.0.1/",
+            "not a url",
+            "http://10.0.0.1/",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
