@@ -1,11 +1,15 @@
 //! One module per subcommand. Each writes its result to standard output and
 //! returns its verdict; errors go back to [`crate::run`], which reports them.
 
+mod api;
 mod example;
 mod explain;
 mod models;
 mod schema;
+mod status;
+mod submit;
 mod validate;
+mod webhook;
 
 use orux_models::Model;
 use orux_models::runtime::ModelInfo;
@@ -21,6 +25,10 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Explain(arg) => explain::run(&arg.model),
         Command::Schema(args) => schema::run(args.model.as_deref()),
         Command::Example(arg) => example::run(&arg.model),
+        Command::Submit(args) => submit::run(args),
+        Command::Status(args) => status::run_status(args),
+        Command::Wait(args) => status::run_wait(args),
+        Command::Webhook(args) => webhook::run(args),
     }
 }
 

@@ -62,7 +62,7 @@ fn verdict(valid: bool) -> Verdict {
 }
 
 /// The input to read and its name for messages; no path or `-` is stdin.
-fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
+pub(super) fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
     match path {
         None => Ok((Box::new(io::stdin().lock()), "standard input".to_owned())),
         Some(path) if path == Path::new("-") => {
