@@ -35,8 +35,11 @@ fuzz_target!(|data: &[u8]| {
     }
     match verifier.verify_signature(&headers, body, now) {
         Ok(()) => {
-            let (id, ts, sig) = (id.unwrap(), ts.unwrap(), sig.unwrap());
-            let expected = verifier.sign(id.trim(), ts.trim().parse().unwrap(), body);
+            let (Some(id), Some(ts), Some(sig)) = (&id, &ts, &sig) else {
+                panic!("verified without all three headers");
+            };
+            let timestamp = ts.trim().parse().expect("a verified timestamp is a number");
+            let expected = verifier.sign(id.trim(), timestamp, body);
             assert!(sig.split(' ').any(|entry| entry == expected), "forged: {sig:?}");
         }
         Err(error) => assert!(!error.to_string().is_empty()),
