@@ -3,7 +3,8 @@
 #
 #   fuzz/run.sh TARGET SECONDS [LIBFUZZER_ARGS...]
 #
-# TARGET is validate_request, cli_jsonl, spec_loader or url_rule. Works from a fresh
+# TARGET is validate_request, cli_jsonl, spec_loader, url_rule, client_response or
+# webhook_verify. Works from a fresh
 # clone: it uses the nightly toolchain when rustup has one (stable otherwise, see
 # below) and python3, and installs
 # cargo-fuzz (pinned) when it is missing. The seed corpus is rebuilt from the
@@ -16,16 +17,16 @@ CARGO_FUZZ_VERSION=0.13.2
 
 if [[ $# -lt 2 ]]; then
     echo "usage: $0 TARGET SECONDS [LIBFUZZER_ARGS...]" >&2
-    echo "targets: validate_request cli_jsonl spec_loader url_rule" >&2
+    echo "targets: validate_request cli_jsonl spec_loader url_rule client_response webhook_verify" >&2
     exit 2
 fi
 target=$1
 seconds=$2
 shift 2
 case "$target" in
-    validate_request | cli_jsonl | spec_loader | url_rule) ;;
+    validate_request | cli_jsonl | spec_loader | url_rule | client_response | webhook_verify) ;;
     *)
-        echo "unknown fuzz target '$target' (validate_request, cli_jsonl, spec_loader, url_rule)" >&2
+        echo "unknown fuzz target '$target' (validate_request, cli_jsonl, spec_loader, url_rule, client_response, webhook_verify)" >&2
         exit 2
         ;;
 esac

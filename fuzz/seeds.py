@@ -10,6 +10,10 @@ Usage: seeds.py TARGET DIR
   holding all its bodies as JSON Lines, each after the target's control byte.
 - spec_loader: models.yaml and every tests/broken-specs/*.yaml.
 - url_rule: every string of tests/corpus/urls.jsonl, as UTF-8.
+- client_response: the responses of the API and its error shapes, each
+  after a status, a content-type byte and a Retry-After line.
+- webhook_verify: the Standard Webhooks test vector and its rejected
+  variants, as id, timestamp, signature and body lines.
 
 Only the standard library is used, so a fresh clone needs nothing installed.
 """
@@ -65,6 +69,28 @@ def seeds(target):
         for line in text.split("\n"):
             if line.strip():
                 yield json.loads(line)["url"].encode("utf-8")
+    elif target == "client_response":
+        submitted = b'{"task_id":"task_01J","status":"QUEUED","submit_time":"2026-06-04T22:00:00"}'
+        done = b'{"task_id":"t","status":"SUCCESS","result_urls":["https://cdn.example/v.mp4"],"duration_sec":38}'
+        nested = b'{"error":{"code":"invalid_param","message":"m","errors":[{"code":"invalid_param","path":"/duration","message":"bad"}]}}'
+        flat = b'{"code":"idempotency_conflict","message":"m"}'
+        top = b'{"errors":[{"code":"invalid_param","path":"/prompt","message":"empty"}]}'
+        for status, kind, retry, body in [
+            (200, 1, b"", submitted), (200, 0, b"", done), (201, 2, b"", done),
+            (200, 3, b"", b"<html>"), (200, 4, b"", b"{}"), (400, 1, b"", nested),
+            (422, 1, b"", top), (409, 1, b"", flat), (413, 3, b"", b"too large"),
+            (429, 1, b"7", b""), (429, 1, b"Wed, 21 Oct 2015 07:28:00 GMT", b""),
+            (503, 0, b"120", b"oops"), (401, 1, b"", b""), (404, 1, b"", b""),
+        ]:
+            yield status.to_bytes(2, "big") + bytes([kind]) + retry + b"\n" + body
+    elif target == "webhook_verify":
+        body = b'{"email":"test@example.com","username":"test_user"}'
+        event = b'{"task_id":"t","status":"SUCCESS","result_urls":["https://cdn.example/v.mp4"]}'
+        sig = b"v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw="
+        for signature in [sig, b"v1,", b"v1, " + sig, b"v2,abc " + sig, sig[:-4], b"v1,abc"]:
+            yield b"msg_27UH4WbU6Z5A5EzD8u03UvzRbpk\n1649367553\n" + signature + b"\n" + body
+        yield b"msg_1\n1649367553\nv1,AAAA\n" + event
+        yield b"msg_27UH4WbU6Z5A5EzD8u03UvzRbpk\n1649367553"
     else:
         sys.exit(f"unknown fuzz target {target!r}")
 

@@ -12,10 +12,13 @@ pub use crate::commands::mock::MockArgs;
 const EXIT_STATUS: &str = "\
 Exit status:
   0  success (for validate: every body is valid)
-  1  validate: a body is invalid
-  2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)";
+  1  validate, submit: a body is invalid; submit --wait, status, wait: the task
+     failed or expired; webhook verify: the delivery is not verified
+  2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)
+  3  submit, status, wait: the API refused or could not be reached";
 
-/// Validate Orux AI video task requests and look up the models they name.
+/// Validate Orux AI video task requests, look up the models they name, and
+/// submit and follow tasks.
 #[derive(Debug, Parser)]
 #[command(name = "orux", version, after_help = EXIT_STATUS)]
 pub struct Cli {
@@ -40,6 +43,14 @@ pub enum Command {
     /// Run a local Orux API on loopback: validation, lifecycle, idempotency, webhooks
     #[cfg(feature = "mock")]
     Mock(MockArgs),
+    /// Validate a request body and submit it to the API; optionally wait for the result
+    Submit(crate::api_args::SubmitArgs),
+    /// Print a task's current status
+    Status(crate::api_args::StatusArgs),
+    /// Wait for a task to end and print its final status
+    Wait(crate::api_args::WaitArgs),
+    /// Work with webhook deliveries
+    Webhook(crate::api_args::WebhookArgs),
 }
 
 /// `orux validate`.

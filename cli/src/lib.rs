@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api_args;
 pub mod args;
 mod commands;
 pub mod input;
@@ -26,8 +27,13 @@ pub use args::Cli;
 pub enum Verdict {
     /// Exit status 0: done, and (for `validate`) every body is valid.
     Success,
-    /// Exit status 1: a body is invalid.
+    /// Exit status 1: a body is invalid, a task failed or expired, or a
+    /// webhook delivery is not verified.
     Invalid,
+    /// Exit status 2, already reported (as JSON on standard output).
+    UsageReported,
+    /// Exit status 3: the API refused or could not be reached (reported).
+    Refused,
 }
 
 /// Why a command could not do its job: exit status 2.
@@ -116,12 +122,15 @@ pub fn parse() -> Cli {
 }
 
 /// Runs a parsed command line and returns the process's exit status: 0
-/// success, 1 an invalid body, 2 a usage or I/O error (reported on standard
-/// error as `error: …`).
+/// success, 1 an invalid body (or a failed task), 2 a usage or I/O error
+/// (reported on standard error as `error: …`), 3 the API refused or could not
+/// be reached.
 pub fn run(cli: &Cli) -> ExitCode {
     match commands::run(&cli.command) {
         Ok(Verdict::Success) => ExitCode::SUCCESS,
         Ok(Verdict::Invalid) => ExitCode::from(1),
+        Ok(Verdict::UsageReported) => ExitCode::from(2),
+        Ok(Verdict::Refused) => ExitCode::from(3),
         Err(error) => {
             if !error.is_broken_pipe() {
                 let style = render::ERROR;

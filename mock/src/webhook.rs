@@ -128,7 +128,16 @@ impl Outbox {
         if schedule.is_empty() {
             return Err("the webhook retry schedule needs at least one attempt".to_owned());
         }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(|builder| {
+                rustls_platform_verifier::BuilderVerifierExt::with_platform_verifier(builder)
+            })
+            .map_err(|e| format!("cannot set up TLS for the webhook sender: {e}"))?
+            .with_no_client_auth();
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .timeout(ATTEMPT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()

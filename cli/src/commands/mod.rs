@@ -1,13 +1,17 @@
 //! One module per subcommand. Each writes its result to standard output and
 //! returns its verdict; errors go back to [`crate::run`], which reports them.
 
+mod api;
 mod example;
 mod explain;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod models;
 mod schema;
+mod status;
+mod submit;
 mod validate;
+mod webhook;
 
 use orux_models::Model;
 use orux_models::catalog::ModelInfo;
@@ -25,6 +29,10 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Example(arg) => example::run(&arg.model),
         #[cfg(feature = "mock")]
         Command::Mock(args) => mock::run(args),
+        Command::Submit(args) => submit::run(args),
+        Command::Status(args) => status::run_status(args),
+        Command::Wait(args) => status::run_wait(args),
+        Command::Webhook(args) => webhook::run(args),
     }
 }
 

@@ -82,7 +82,7 @@ fn verdict(valid: bool) -> Verdict {
 
 /// The input to read and its name for messages (escaped: a file name is
 /// text from the user); no path or `-` is stdin.
-fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
+pub(super) fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
     match path {
         None => Ok((Box::new(io::stdin().lock()), "standard input".to_owned())),
         Some(path) if path == Path::new("-") => {

@@ -41,6 +41,10 @@ pub async fn start(config: Config) -> Mock {
     };
     let server = Server::bind(config).await.expect("the server starts");
     let base = server.base_url();
+    // The test's own client: reqwest is built without a default TLS
+    // provider (the crates choose `ring` explicitly), so give it one, as
+    // the mock's webhook sender does; no TLS is spoken on loopback http.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Mock {
         server,
         clock,

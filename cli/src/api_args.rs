@@ -1,0 +1,127 @@
+//! Command-line definitions of the commands that talk to the API
+//! (`submit`, `status`, `wait`) and of `webhook verify`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::args::Format;
+
+/// Exit statuses of the API commands.
+pub const API_EXIT_STATUS: &str = "\
+The API key is read from ORUX_API_KEY; the base URL from --base-url, else
+ORUX_BASE_URL, else https://orux.top.
+
+Exit status:
+  0  success
+  1  the body is invalid (nothing was sent), or the task failed or expired
+  2  usage or local I/O error (including a missing ORUX_API_KEY)
+  3  the API refused or could not be reached (auth, rate limit, server error,
+     transport, unknown submit outcome, deadline passed)
+
+With --format json every outcome is one JSON object on standard output; an
+error is {\"error\": {\"code\", \"message\", …}}.";
+
+/// Options every API command takes.
+#[derive(Debug, Args)]
+pub struct ApiOptions {
+    /// The API's base URL (https, or http to a loopback address)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Output: lines for people, or one JSON object
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "human")]
+    pub format: Format,
+}
+
+/// `orux submit`.
+#[derive(Debug, Args)]
+#[command(after_help = API_EXIT_STATUS)]
+pub struct SubmitArgs {
+    /// The request body; `-` or nothing reads standard input. Validated first
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Wait for the task to end and print its final status
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up after this many seconds [default: 1200]
+    #[arg(long, value_name = "SECS", requires = "wait")]
+    pub timeout: Option<u64>,
+
+    /// Base URL and output format.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `orux status`.
+#[derive(Debug, Args)]
+#[command(after_help = API_EXIT_STATUS)]
+pub struct StatusArgs {
+    /// The task id returned by `orux submit`
+    #[arg(value_name = "TASK_ID")]
+    pub task_id: String,
+
+    /// Base URL and output format.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `orux wait`.
+#[derive(Debug, Args)]
+#[command(after_help = API_EXIT_STATUS)]
+pub struct WaitArgs {
+    /// The task id returned by `orux submit`
+    #[arg(value_name = "TASK_ID")]
+    pub task_id: String,
+
+    /// Give up after this many seconds [default: 1200]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+
+    /// Base URL and output format.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `orux webhook`.
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    /// What to do with a webhook delivery.
+    #[command(subcommand)]
+    pub command: WebhookCommand,
+}
+
+/// The `webhook` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Check a delivery's Standard Webhooks signature and print its event
+    Verify(VerifyArgs),
+}
+
+/// `orux webhook verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit status:
+  0  verified: the event is printed as JSON
+  1  not verified: the reason is printed on standard error
+  2  usage or I/O error (a malformed secret or header, an unreadable body)")]
+pub struct VerifyArgs {
+    /// The endpoint's signing secret, whsec_<base64>
+    #[arg(long, value_name = "SECRET")]
+    pub secret: String,
+
+    /// A request header, 'NAME: VALUE' (webhook-id, webhook-timestamp,
+    /// webhook-signature); repeat for each
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// The time to check the timestamp against, in Unix seconds [default: now]
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub now: Option<u64>,
+
+    /// The raw request body, byte for byte; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}

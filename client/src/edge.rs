@@ -1,0 +1,235 @@
+//! The network edge: one HTTP exchange, and what came back (status, headers,
+//! body) read into our types. Everything above works on our types only.
+//!
+//! Limits: a success body over [`MAX_RESPONSE_BYTES`] is refused, an error body
+//! is kept up to [`MAX_ERROR_BODY_BYTES`], and the whole exchange (connect,
+//! send, every body byte) must finish within the request timeout, so a server
+//! that drips bytes cannot hold a call open.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, FieldError};
+
+/// The largest success body read: a status response is a few hundred bytes.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// How much of an error body is kept.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// `Retry-After` values up to this are obeyed; a longer one ends the retries.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// A complete response, its body within the limits.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// Why an exchange produced no response, sorted by what it means for a POST.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The connection was never established: the request surely did not arrive.
+    NotConnected(reqwest::Error),
+    /// The request may have arrived: the connection broke after sending began.
+    Broken(reqwest::Error),
+    /// The request timeout passed.
+    Timeout,
+    /// A success body over the limit (or a success declaring such a length).
+    TooLarge { status: StatusCode },
+}
+
+/// Sends `request` and reads the whole response within `timeout`.
+pub(crate) async fn exchange(
+    request: reqwest::RequestBuilder,
+    timeout: Duration,
+) -> Result<Raw, Failure> {
+    match tokio::time::timeout(timeout, exchange_inner(request)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(Failure::Timeout),
+    }
+}
+
+async fn exchange_inner(request: reqwest::RequestBuilder) -> Result<Raw, Failure> {
+    let mut response = request.send().await.map_err(classify)?;
+    let status = response.status();
+    let limit = if status.is_success() {
+        MAX_RESPONSE_BYTES
+    } else {
+        MAX_ERROR_BODY_BYTES
+    };
+    if status.is_success()
+        && response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+    {
+        return Err(Failure::TooLarge { status });
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            if status.is_success() {
+                return Err(Failure::TooLarge { status });
+            }
+            // An error body is only for people: keep its start, drop the rest.
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Raw {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn classify(error: reqwest::Error) -> Failure {
+    if error.is_connect() {
+        Failure::NotConnected(error)
+    } else if error.is_timeout() {
+        Failure::Timeout
+    } else {
+        Failure::Broken(error)
+    }
+}
+
+/// Reads a response: a 2xx body as `T` (JSON), anything else as the matching
+/// [`Error`]. Liberal in what it accepts; never panics on any input.
+pub fn parse_response<T: DeserializeOwned>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    let Ok(status) = StatusCode::from_u16(status) else {
+        return Err(Error::InvalidResponse {
+            status,
+            reason: "not an HTTP status".to_owned(),
+        });
+    };
+    if !status.is_success() {
+        return Err(parse_error(status, headers, body));
+    }
+    if let Some(kind) = headers.get(header::CONTENT_TYPE) {
+        let kind = kind.to_str().unwrap_or("");
+        if !is_json(kind) {
+            return Err(Error::InvalidResponse {
+                status: status.as_u16(),
+                reason: format!("content type {} is not JSON", excerpt(kind)),
+            });
+        }
+    }
+    if body.len() > MAX_RESPONSE_BYTES {
+        return Err(too_large(status));
+    }
+    serde_json::from_slice(body).map_err(|error| Error::InvalidResponse {
+        status: status.as_u16(),
+        reason: format!("body is not the expected JSON: {error}"),
+    })
+}
+
+pub(crate) fn too_large(status: StatusCode) -> Error {
+    Error::InvalidResponse {
+        status: status.as_u16(),
+        reason: format!(
+            "body is over the {} MiB limit",
+            MAX_RESPONSE_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The three error shapes the API may use, read in one pass.
+#[derive(Deserialize, Default)]
+struct ErrorShape {
+    #[serde(default)]
+    error: Option<ErrorObject>,
+    #[serde(default)]
+    errors: Option<Vec<FieldError>>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ErrorObject {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    errors: Option<Vec<FieldError>>,
+}
+
+/// An error response as an [`Error`]: `{"error": {code, message, errors}}`,
+/// `{"errors": [...]}` or `{code, message}`; otherwise just the raw text.
+fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let body = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
+    let raw = String::from_utf8_lossy(body).into_owned();
+    match status.as_u16() {
+        401 => return Error::Unauthorized,
+        404 => return Error::NotFound,
+        429 => {
+            return Error::RateLimited {
+                retry_after: retry_after(headers, SystemTime::now()),
+            };
+        }
+        500..=599 => {
+            return Error::Server {
+                status: status.as_u16(),
+                raw,
+            };
+        }
+        _ => {}
+    }
+    let shape: ErrorShape = serde_json::from_slice(body).unwrap_or_default();
+    let (code, message, errors) = match shape.error {
+        Some(inner) => (inner.code, inner.message, inner.errors.or(shape.errors)),
+        None => (shape.code, shape.message, shape.errors),
+    };
+    Error::Rejected {
+        status: status.as_u16(),
+        code,
+        message,
+        errors: errors.unwrap_or_default(),
+        raw,
+    }
+}
+
+/// `Retry-After` as a wait from `now`: whole seconds or an HTTP date (a date in
+/// the past is no wait). Unreadable values are ignored.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Saturate rather than fail on absurd values: they end the retries anyway.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// At most about 80 characters of `text`, for a message.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(80).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out.escape_debug().to_string()
+}

@@ -1,0 +1,41 @@
+//! An async client for the Orux AI video task API, on the public types of
+//! [`orux_models`]: submit a validated request, poll its status on a schedule,
+//! wait with a deadline, and verify webhook deliveries ([`webhooks`]).
+//!
+//! ```no_run
+//! use orux_client::{Client, Error, WaitOptions};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::from_env()?; // ORUX_API_KEY, optional ORUX_BASE_URL
+//! let body = br#"{"model": "sora2", "prompt": "A paper boat on a rainy street"}"#;
+//! let task = client.submit_json(body).await?; // validated first: nothing is sent if invalid
+//! let done = client.wait(&task.task_id, &WaitOptions::default()).await?;
+//! println!("{}: {:?}", done.status, done.result_urls);
+//! # Ok(()) }
+//! ```
+//!
+//! How the client talks to the API:
+//! - every call returns one [`Error`] to match on; the API key is never in
+//!   `Debug`, `Display`, an error or a log line;
+//! - a status request is retried (at most 4 times, with backoff) on connection
+//!   errors, timeouts, 429 and 5xx; a submission only when it surely never
+//!   reached the server, or on 429. Every submission carries an
+//!   `Idempotency-Key` (kept across its retries); an ambiguous failure is
+//!   [`Error::SubmitOutcomeUnknown`] with that key, and is never resubmitted;
+//! - `Retry-After` (seconds or an HTTP date) is obeyed up to 120 s;
+//! - responses are read liberally but bounded: success bodies over 1 MiB are
+//!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
+//!
+//! Nothing is spawned: dropping a future stops all its work.
+
+mod client;
+pub mod edge;
+mod error;
+pub mod schedule;
+mod wait;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT};
+pub use error::{Error, FieldError};
+pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
+pub use orux_webhooks as webhooks;
+pub use wait::{WaitOptions, Watch};
