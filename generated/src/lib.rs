@@ -33,6 +33,11 @@
 
 #[rustfmt::skip]
 mod generated;
+
+/// The model reference: every model's parameter table, its examples and the
+/// directive sets, as generated into `MODELS.md`.
+#[doc = include_str!("../MODELS.md")]
+pub mod reference {}
 mod request;
 
 /// The model catalog: every model's metadata and parameter table, as data

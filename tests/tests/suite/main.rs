@@ -5,6 +5,7 @@ mod generated_crate;
 mod hostile_input;
 mod hostile_specs;
 mod json_schema;
+mod model_reference;
 mod properties;
 mod request_corpus;
 mod spec_derived;
