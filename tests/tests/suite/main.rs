@@ -9,6 +9,7 @@ mod model_reference;
 mod properties;
 mod request_corpus;
 mod spec_derived;
+mod spec_diff;
 mod typed_api;
 mod untrusted_text;
 mod url_rule;
