@@ -13,6 +13,7 @@
 //! The file format is documented at the top of `models.yaml`.
 
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod limits;

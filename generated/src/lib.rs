@@ -33,6 +33,17 @@
 
 #[rustfmt::skip]
 mod generated;
+
+/// The model reference: every model's parameter table, its examples and the
+/// directive sets, as generated into `MODELS.md`.
+#[doc = include_str!("../MODELS.md")]
+pub mod reference {}
+
+// The crate's README (its crates.io page) holds a Rust example: doctested so
+// it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 mod request;
 
 /// The model catalog: every model's metadata and parameter table, as data

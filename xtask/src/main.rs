@@ -1,4 +1,5 @@
 //! `cargo xtask regenerate [--check] [--spec PATH] [--out DIR]`
+//! `cargo xtask diff --base OLD [--spec NEW] [--format human|json] [--fail-on …]`
 //! `cargo xtask test`
 //!
 //! Runs the generator on the spec and writes (or, with `--check`, compares) the
@@ -11,9 +12,12 @@ use std::process::ExitCode;
 use orux_codegen::output::{apply, plan};
 use orux_codegen::{GENERATED_DIRS, generate};
 
+mod diff;
 mod test;
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH] [--out DIR]
+       cargo xtask diff --base OLD.yaml|git:REV [--spec NEW.yaml] [--format human|json]
+                        [--fail-on breaking|additive]
        cargo xtask test
 
   --check       write nothing; exit 1 and list stale files if the checked-in
@@ -21,6 +25,8 @@ const USAGE: &str = "usage: cargo xtask regenerate [--check] [--spec PATH] [--ou
   --spec PATH   the spec to read (default: models.yaml at the workspace root)
   --out DIR     the crate to write into (default: generated/ at the workspace root)
 
+  diff          classify the changes from one spec to another and the semver
+                bump they need (`cargo xtask diff --help`)
   test          run the whole test suite (what CI runs)";
 
 /// Lines of diff shown per stale file with --check.
@@ -33,8 +39,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("test") {
-        return test::run(&workspace_root());
+    match std::env::args().nth(1).as_deref() {
+        Some("test") => return test::run(&workspace_root()),
+        Some("diff") => return diff::run(std::env::args().skip(2), &workspace_root()),
+        _ => {}
     }
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,

@@ -1,6 +1,7 @@
 //! IR → generated files. One module per output; each returns whole files.
 
 mod catalog;
+mod docs;
 mod models;
 mod schema;
 mod task_request;
@@ -69,10 +70,15 @@ pub const FIXED_TYPE_NAMES: [&str; 2] = ["TaskRequest", "Model"];
 /// Where the JSON Schema bundle and the OpenAPI document live inside the crate.
 pub const SCHEMA_DIR: &str = schema::DIR;
 
-/// Every file the spec produces: the Rust modules and the schema files.
+/// The model reference page, at the crate root.
+pub const DOCS_FILE: &str = docs::FILE;
+
+/// Every file the spec produces: the Rust modules, the schema files and the
+/// model reference (`MODELS.md`).
 pub fn all_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = rust_files(ir)?;
     files.extend(schema::files(ir)?);
+    files.push(docs::file(ir));
     Ok(files)
 }
 

@@ -72,6 +72,11 @@ fn every_generated_file_has_the_header() {
             );
             assert!(file.contents.ends_with("}\n"), "{path}: no final newline");
             json_files += 1;
+        } else if file.path.extension().is_some_and(|e| e == "md") {
+            assert!(
+                file.contents.starts_with(&format!("<!-- {NOTICE}")),
+                "{path}"
+            );
         } else {
             assert!(file.contents.starts_with(&format!("// {NOTICE}")), "{path}");
         }
