@@ -144,6 +144,19 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
 }
 
 #[test]
+fn a_closed_standard_error_loses_log_lines_not_requests() {
+    // `orux mock 2>&1 | head -1`: whoever read the ready line goes away.
+    let (mut child, addr, lines) = start(&["--port", "0", "--task-seconds", "0"]);
+    drop(lines); // the reader thread ends at the next line, closing the pipe
+    for _ in 0..3 {
+        let (status, body) = post(addr, r#"{"model":"sora2","prompt":"A paper boat"}"#);
+        assert_eq!(status, 200, "{body}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
 fn start_up_problems_are_usage_errors() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();

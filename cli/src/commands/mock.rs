@@ -62,11 +62,16 @@ pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
             source,
         })?;
     // Request lines go to standard error, like the ready line. A subscriber
-    // already installed by an embedding program is kept.
+    // already installed by an embedding program is kept. A closed standard
+    // error (`orux mock 2>&1 | head -1`) loses the log lines, never the
+    // server: by default the subscriber reports a failed write with
+    // `eprintln!`, which panics on that same closed stream, inside every
+    // request.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_target(false)
+        .log_internal_errors(false)
         .try_init();
     runtime.block_on(async {
         let server = Server::bind(config)
