@@ -5,10 +5,11 @@
 //! opposite things from `TaskRequest`:
 //!
 //! - **The validation bundle** (`orux-models.schema.json`) dispatches on
-//!   `model`: `model` must be one of the known ids (an `enum`), then one
-//!   `if: {properties: {model: {const: X}}, required: [model]}, then: {$ref:
-//!   X}` per model. A JSON Schema validator evaluates only the branch `model`
-//!   names and reports that branch's errors at their own pointers
+//!   `model`: `model` must be one of the known ids (an `enum`), then
+//!   `if`/`then`/`else` conditions on `model` lead to the one model's
+//!   `{$ref: X}` (a balanced tree of them, see `dispatch`). A JSON Schema
+//!   validator evaluates only the branch `model` names and reports that
+//!   branch's errors at their own pointers
 //!   (`/duration`, or the parent naming a missing or unknown key). A root
 //!   `oneOf` instead makes Python `jsonschema` report one error at `/` ("… is
 //!   not valid under any of the given schemas") for almost every single-field
@@ -31,20 +32,8 @@ use crate::ir::{Ir, Model};
 /// The validation bundle: `TaskRequest` at the root as a dispatch on
 /// `model`, every definition under `$defs`.
 pub(super) fn validation_bundle(ir: &Ir, defs: &Definitions) -> Value {
-    let dispatch: Vec<Value> = ir
-        .models
-        .iter()
-        .map(|m| {
-            json!({
-                "if": {
-                    "properties": { "model": { "const": m.id } },
-                    "required": ["model"],
-                },
-                "then": reference(&m.struct_name()),
-            })
-        })
-        .collect();
-    let root = json!({
+    let models: Vec<&Model> = ir.models.iter().collect();
+    let mut root = json!({
         "$schema": DIALECT,
         "$id": format!("{BASE_ID}{BUNDLE_FILE}"),
         "$comment": notice(),
@@ -56,9 +45,44 @@ pub(super) fn validation_bundle(ir: &Ir, defs: &Definitions) -> Value {
         "type": "object",
         "required": ["model"],
         "properties": { "model": reference(MODEL) },
-        "allOf": dispatch,
     });
+    if let (Value::Object(root), Value::Object(dispatch)) = (&mut root, dispatch(&models)) {
+        root.extend(dispatch);
+    }
     finish(ir, defs, root)
+}
+
+/// The dispatch over `models` (in spec order) as a balanced tree of
+/// `if`/`then`/`else`: a node asks whether `model` is in the first half of
+/// its ids, then goes on in that half, else in the other; a leaf asks for its
+/// one id and then applies that model's request. A body meets about log2(n)
+/// conditions instead of one per model (a flat `allOf` of `if`/`then` costs
+/// Python `jsonschema` twice the time for 17 models), and the nesting stays
+/// shallow for any catalog (14 levels for 10,000 models). Every condition
+/// requires `model`, so a body without it meets none; an unknown id reaches
+/// a leaf whose condition fails, so only the `model` error is reported.
+fn dispatch(models: &[&Model]) -> Value {
+    let condition = |ids: Value| json!({ "properties": { "model": ids }, "required": ["model"] });
+    match models {
+        [] => json!({}),
+        [model] => json!({
+            "if": condition(json!({ "const": model.id })),
+            "then": reference(&model.struct_name()),
+        }),
+        _ => {
+            let (first, second) = models.split_at(models.len() / 2);
+            let ids: Vec<&str> = first.iter().map(|m| m.id.as_str()).collect();
+            let condition = match ids.as_slice() {
+                [id] => condition(json!({ "const": id })),
+                _ => condition(json!({ "enum": ids })),
+            };
+            json!({
+                "if": condition,
+                "then": dispatch(first),
+                "else": dispatch(second),
+            })
+        }
+    }
 }
 
 /// The types bundle: `TaskRequest` at the root as `oneOf` over the requests
