@@ -4,15 +4,25 @@
 //! `schema/`, as text. They state the same rules as
 //! `TaskRequest::from_json`, except for the few a schema cannot express
 //! (see the README).
-/// The bundle `schema/orux-models.schema.json`: `TaskRequest` at the
-/// root (dispatching on `model`), every model's request under `$defs`.
+/// The validation bundle `schema/orux-models.schema.json`:
+/// `TaskRequest` at the root as a dispatch on `model` (`model` must be
+/// a known id, then one `if`/`then` per model), every model's request
+/// under `$defs`. Validators report each mistake at its field's
+/// pointer with it.
 pub const BUNDLE: &str = include_str!("../../schema/orux-models.schema.json");
+/// The types bundle `schema/orux-models.types.schema.json`: the same
+/// rules with `TaskRequest` as `oneOf` over the requests plus an
+/// OpenAPI `discriminator`, the shape code generators turn into a
+/// tagged union. [`OPENAPI`] refers to it.
+pub const TYPES_BUNDLE: &str = include_str!(
+    "../../schema/orux-models.types.schema.json"
+);
 /// `schema/responses.schema.json`: the submit response, the task status
 /// response and the webhook event, under `$defs`.
 pub const RESPONSES: &str = include_str!("../../schema/responses.schema.json");
 /// `schema/openapi.json`: `POST /api/v1/tasks` and
-/// `GET /api/v1/tasks/{task_id}`, referring to the two files above by
-/// their file names.
+/// `GET /api/v1/tasks/{task_id}`, referring to the types bundle and
+/// the responses by their file names.
 pub const OPENAPI: &str = include_str!("../../schema/openapi.json");
 /// The standalone schema of one model's request
 /// (`schema/models/<id>.schema.json`), or `None` for an unknown id.

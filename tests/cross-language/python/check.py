@@ -15,10 +15,18 @@
    `jsonschema` applies `pattern`) and from the `HttpsUrl` definition under
    `Draft202012Validator`.
 
+5. Every single-mistake corpus case (invalid, exactly one expected error path,
+   a body `json` reads, not excused) gets from the bundle alone, under both
+   `jsonschema` and `jsonschema-rs`, an error at the field's pointer or at its
+   parent naming the key (a missing or unknown key), and no error elsewhere.
+
+6. The pydantic v2 models generated from the types bundle by
+   `datamodel-code-generator` (see pydantic_types.py).
+
 Error paths are computed as in `tests/tests/suite/json_schema.rs`: an error's
 instance path, or the property itself for `required` and
-`additionalProperties`; from the branch the discriminator names, else from the
-root without its `oneOf` error. Paths are compared as sets.
+`additionalProperties`, from the validation bundle's root (it dispatches on
+`model`, so the field errors come from it). Paths are compared as sets.
 
 Usage: check.py REPO_ROOT. Prints one line per failure and a closing
 "python: N passed, M failed" line; exits 1 on any failure.
@@ -30,6 +38,7 @@ import re
 import sys
 from pathlib import Path
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.readers import read_from_filename
@@ -118,29 +127,58 @@ def excused_cases(root, cases):
 class Bundle:
     def __init__(self, document):
         self.root = Draft202012Validator(document)
-        self.branches = {
-            model: Draft202012Validator(definition(document, target.removeprefix("#/$defs/")))
-            for model, target in document["discriminator"]["mapping"].items()
-        }
+        self.rs = jsonschema_rs.Draft202012Validator(document)
 
     def outcome(self, body):
-        """(valid, paths) for a Python user: `json.loads` on the UTF-8 text,
-        then the bundle. A body `json` refuses never reaches the schema."""
+        """(instance, valid, errors, paths) for a Python user: `json.loads` on
+        the UTF-8 text, then the bundle. A body `json` refuses never reaches
+        the schema (instance and errors are None)."""
         try:
             instance = json.loads(body.decode("utf-8"))
         except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
-            return False, {""}
+            return None, False, None, {""}
         valid = self.root.is_valid(instance)
+        errors = list(self.root.iter_errors(instance))
         paths = set()
-        model = instance.get("model") if isinstance(instance, dict) else None
-        branch = self.branches.get(model) if isinstance(model, str) else None
-        if branch is not None:
-            errors = branch.iter_errors(instance)
-        else:
-            errors = (e for e in self.root.iter_errors(instance) if e.validator != "oneOf")
         for error in errors:
             pointers(error, paths)
-        return valid, paths
+        return instance, valid, errors, paths
+
+
+def names_key(message, key):
+    """Whether an error message names `key`, quoted as Python or JSON quote it."""
+    return any(q in message for q in (repr(key), json.dumps(key), json.dumps(key, ensure_ascii=False)))
+
+
+def locates(errors, path):
+    """Whether `errors` (as (pointer, kind, message) triples) locate a single
+    mistake at `path`: at least one at the field's pointer, or at its parent
+    naming the key with `required` or `additionalProperties`, and none
+    anywhere but there or below the field."""
+    parent, _, key = path.rpartition("/")
+    key = key.replace("~1", "/").replace("~0", "~")
+
+    def at(error):
+        pointer_, kind, message = error
+        if pointer_ == path:
+            return True
+        return (
+            path != ""
+            and pointer_ == parent
+            and kind in ("required", "additionalProperties")
+            and names_key(message, key)
+        )
+
+    def below(error):
+        return error[0].startswith(path + "/")
+
+    return any(at(e) for e in errors) and all(at(e) or below(e) for e in errors)
+
+
+def rs_kind(error):
+    """The keyword of a jsonschema-rs error, as `jsonschema` names it."""
+    name = type(error.kind).__name__
+    return {"Required": "required", "AdditionalProperties": "additionalProperties"}.get(name, name)
 
 
 def check_url_corpus(root, document, tally):
@@ -174,7 +212,7 @@ def main(root):
     tally = Tally()
     schema_dir = root / "generated/schema"
 
-    files = [schema_dir / "orux-models.schema.json", schema_dir / "responses.schema.json"]
+    files = [schema_dir / name for name in ("orux-models.schema.json", "orux-models.types.schema.json", "responses.schema.json")]
     files += sorted((schema_dir / "models").glob("*.schema.json"))
     for path in files:
         try:
@@ -212,10 +250,28 @@ def main(root):
                 errors = [e.message for e in validator.iter_errors(media["example"])]
                 tally.check(f"{method.upper()} {route} {status} example", not errors, "; ".join(errors))
 
+    # The error bodies of `components.responses` match the error schema.
+    errors_schema = Draft202012Validator(definition(responses, "ErrorResponse"))
+    components = spec["components"].get("responses", {})
+    tally.check("OpenAPI error responses", len(components) >= 8, f"{sorted(components)}")
+    for name, response in components.items():
+        example = response["content"]["application/json"]["example"]
+        problems = [e.message for e in errors_schema.iter_errors(example)]
+        tally.check(f"OpenAPI response {name} example", not problems, "; ".join(problems))
+
     cases = load_corpus(root)
     excused = excused_cases(root, cases)
+    singles = 0
     for case in cases:
-        valid, paths = bundle.outcome(case["bytes"])
+        instance, valid, errors, paths = bundle.outcome(case["bytes"])
+        expected = set(case["errors"])
+        if not case["valid"] and len(expected) == 1 and errors is not None and case["name"] not in excused:
+            singles += 1
+            (path,) = expected
+            found = [(pointer(e.absolute_path), e.validator, e.message) for e in errors]
+            tally.check(f"{case['name']} (located, jsonschema)", locates(found, path), f"expected {path!r}, got {found}")
+            found = [(pointer(e.instance_path), rs_kind(e), e.message) for e in bundle.rs.iter_errors(instance)]
+            tally.check(f"{case['name']} (located, jsonschema-rs)", locates(found, path), f"expected {path!r}, got {found}")
         agrees = valid == case["valid"] and paths == set(case["errors"])
         rule = excused.get(case["name"])
         if rule is None:
@@ -231,6 +287,9 @@ def main(root):
                 not agrees,
                 f"excused by {rule!r} but the schema agrees; drop it from schema-gaps.json",
             )
+
+    tally.check("single-mistake cases found", singles > 100, f"{singles} cases")
+    print(f"python: {singles} single-mistake corpus cases located at their field by jsonschema and jsonschema-rs")
 
     check_url_corpus(root, document, tally)
 

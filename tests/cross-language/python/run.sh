@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The bundle and the OpenAPI document under Python's jsonschema and
-# openapi-spec-validator (see check.py). Installs the pinned requirements into
+# The bundle and the OpenAPI document under Python's jsonschema, jsonschema-rs
+# and openapi-spec-validator (see check.py), then pydantic v2 models generated
+# by datamodel-code-generator (see pydantic_types.py). Installs the pinned requirements into
 # a virtual environment at target/py-venv first, again whenever
 # requirements.txt changes.
 set -euo pipefail
@@ -17,4 +18,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; th
     cp "$here/requirements.txt" "$stamp"
 fi
 
-exec "$venv/bin/python" "$here/check.py" "$root"
+status=0
+"$venv/bin/python" "$here/check.py" "$root" || status=1
+"$venv/bin/python" "$here/pydantic_types.py" "$root" || status=1
+exit "$status"

@@ -1,4 +1,4 @@
-// Generates TypeScript types from the JSON Schema bundle with
+// Generates TypeScript types from the types bundle (the discriminated union) with
 // json-schema-to-typescript, as a TypeScript user of the bundle would.
 // Usage: node generate-types.mjs REPO_ROOT OUT_FILE
 import { writeFileSync } from "node:fs";
@@ -11,9 +11,9 @@ if (!root || !out) {
   process.exit(2);
 }
 const schemaDir = join(root, "generated", "schema");
-const types = await compileFromFile(join(schemaDir, "orux-models.schema.json"), {
+const types = await compileFromFile(join(schemaDir, "orux-models.types.schema.json"), {
   cwd: schemaDir,
-  bannerComment: "// Generated from generated/schema/orux-models.schema.json by json-schema-to-typescript.",
+  bannerComment: "// Generated from generated/schema/orux-models.types.schema.json by json-schema-to-typescript.",
 });
 writeFileSync(out, types);
 console.log(`typescript: wrote ${out}`);

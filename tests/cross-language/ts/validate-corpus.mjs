@@ -4,9 +4,9 @@
 // cases ../schema-gaps.json lists for `typescript` (which must really differ).
 //
 // Error paths as in tests/tests/suite/json_schema.rs: an error's instancePath, or the
-// property itself for `required` and `additionalProperties`; from the branch
-// the discriminator names, else from the root without its `oneOf` error;
-// compared as sets.
+// property itself for `required` and `additionalProperties`, compared as sets.
+// Each single-mistake case (invalid, one expected path) must also get an
+// error at that path or at its parent naming the key, and none elsewhere.
 //
 // Then every string of the URL corpus (tests/corpus/urls.jsonl) must get its
 // verdict from the bundle's URL pattern under RegExp and ajv.
@@ -38,26 +38,15 @@ function check(name, ok, detail) {
 
 const escape = (key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
-// `discriminator` is an OpenAPI keyword. Ajv's own support for it refuses an
-// explicit `mapping`, so it is declared as an annotation: the dispatch it
-// describes is done below, as OpenAPI tools do.
+// The validation bundle dispatches on `model` with `if`/`then`, so the root
+// validator alone gives the field errors; with allErrors, ajv adds an `if`
+// error ("must match \"then\" schema") at the body beside them, which is
+// not an error of its own and is dropped.
 const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
-ajv.addKeyword({ keyword: "discriminator", schemaType: "object" });
 
 const document = readJson("generated", "schema", "orux-models.schema.json");
 ajv.addSchema(document);
 const rootValidator = ajv.getSchema(document.$id);
-// With allErrors, ajv lists the errors of every `oneOf` branch beside the
-// `oneOf` error itself, so "the root without its oneOf" is compiled as a
-// schema of its own: the root's other keywords and its definitions.
-const { oneOf: _branches, discriminator: _mapping, $id: _id, ...envelope } = document;
-const envelopeValidator = ajv.compile(envelope);
-const branches = new Map(
-  Object.entries(document.discriminator.mapping).map(([model, target]) => [
-    model,
-    ajv.getSchema(document.$id + target),
-  ]),
-);
 
 function pointers(errors) {
   const out = new Set();
@@ -74,22 +63,33 @@ function pointers(errors) {
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
+// { parsed, valid, errors, paths } of one body under the bundle.
 function outcome(bytes) {
   let instance;
   try {
     instance = JSON.parse(decoder.decode(bytes));
   } catch {
-    return { valid: false, paths: new Set([""]) };
+    return { parsed: false, valid: false, errors: [], paths: new Set([""]) };
   }
   const valid = rootValidator(instance);
-  const isObject = instance !== null && typeof instance === "object" && !Array.isArray(instance);
-  const branch = isObject && typeof instance.model === "string" ? branches.get(instance.model) : undefined;
-  if (branch) {
-    branch(instance);
-    return { valid, paths: pointers(branch.errors ?? []) };
-  }
-  envelopeValidator(instance);
-  return { valid, paths: pointers(envelopeValidator.errors ?? []) };
+  const errors = (rootValidator.errors ?? []).filter((e) => e.keyword !== "if");
+  return { parsed: true, valid, errors, paths: pointers(errors) };
+}
+
+// Whether ajv's errors locate a single mistake at `path`: at least one error
+// at the field's pointer, or at its parent naming the key (a missing or an
+// unknown key), and no error anywhere but there or below the field.
+function locates(errors, path) {
+  const cut = path.lastIndexOf("/");
+  const parent = cut < 0 ? null : path.slice(0, cut);
+  const key = cut < 0 ? null : path.slice(cut + 1).replaceAll("~1", "/").replaceAll("~0", "~");
+  const at = (e) =>
+    e.instancePath === path ||
+    (e.instancePath === parent &&
+      ((e.keyword === "required" && e.params.missingProperty === key) ||
+        (e.keyword === "additionalProperties" && e.params.additionalProperty === key)));
+  const below = (e) => e.instancePath.startsWith(`${path}/`);
+  return errors.some(at) && errors.every((e) => at(e) || below(e));
 }
 
 function loadCorpus() {
@@ -121,8 +121,21 @@ for (const gap of readJson("tests", "cross-language", "schema-gaps.json").gaps) 
 }
 
 const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+let singles = 0;
 for (const item of cases) {
-  const { valid, paths } = outcome(item.bytes);
+  const { parsed, valid, errors, paths } = outcome(item.bytes);
+  // Every single-mistake case gets an error at its field from the bundle.
+  const expected = [...new Set(item.errors)];
+  if (!item.valid && expected.length === 1 && parsed && !excused.has(item.name)) {
+    singles += 1;
+    check(
+      `${item.name} (located)`,
+      locates(errors, expected[0]),
+      `expected an error at ${JSON.stringify(expected[0])}, ajv said ${JSON.stringify(
+        errors.map((e) => [e.instancePath, e.keyword, e.message]),
+      )}`,
+    );
+  }
   const agrees = valid === item.valid && sameSet(paths, new Set(item.errors));
   const rule = excused.get(item.name);
   if (rule === undefined) {
@@ -173,6 +186,8 @@ for (const file of readdirSync(join(root, "generated", "schema", "models")).sort
   check(`models/${file}`, schema.examples?.length > 0 && bad.length === 0, `${bad.length} example(s) rejected`);
 }
 
+check("single-mistake cases found", singles > 100, `${singles} cases`);
+console.log(`typescript: ${singles} single-mistake corpus cases located at their field by ajv`);
 console.log(`typescript: ${excused.size} corpus cases excused by schema-gaps.json`);
 console.log(`typescript: ${passed} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -13,9 +13,10 @@
 //! missing required property and an unexpected property point at the property
 //! (as the Rust validator does). Paths are compared as sets: the Rust
 //! validator reports in document order, a JSON Schema validator in keyword
-//! order. As OpenAPI tools do with the `discriminator`, the paths come from the
-//! branch that `model` names; when it names none, from the root minus the
-//! `oneOf` (so the `model` error alone).
+//! order. The validation bundle dispatches on `model`, so the paths come from
+//! its root alone; every single-mistake case must be located there (an error
+//! at the field, or at its parent naming the key), and the types bundle (the
+//! discriminated `oneOf` for code generators) must give the same verdicts.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -40,9 +41,14 @@ fn read_json(path: PathBuf) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The bundle, as the crate embeds it.
+/// The validation bundle, as the crate embeds it.
 fn bundle() -> Value {
     serde_json::from_str(orux_models::schema::BUNDLE).expect("the bundle is JSON")
+}
+
+/// The types bundle, as the crate embeds it.
+fn types_bundle() -> Value {
+    serde_json::from_str(orux_models::schema::TYPES_BUNDLE).expect("the types bundle is JSON")
 }
 
 fn compile(schema: &Value) -> Validator {
@@ -89,31 +95,15 @@ struct Outcome {
     paths: BTreeSet<String>,
 }
 
-/// The bundle's root and one validator per model branch.
+/// The validation bundle's root validator.
 struct Bundle {
     root: Validator,
-    branches: BTreeMap<String, Validator>,
 }
 
 impl Bundle {
     fn new() -> Bundle {
-        let document = bundle();
-        let mapping = document["discriminator"]["mapping"]
-            .as_object()
-            .expect("a discriminator mapping");
-        let branches = mapping
-            .iter()
-            .map(|(id, target)| {
-                let name = target
-                    .as_str()
-                    .and_then(|t| t.strip_prefix("#/$defs/"))
-                    .expect("mapping to a local definition");
-                (id.clone(), compile(&definition(&document, name)))
-            })
-            .collect();
         Bundle {
-            root: compile(&document),
-            branches,
+            root: compile(&bundle()),
         }
     }
 
@@ -129,22 +119,95 @@ impl Bundle {
         };
         let valid = self.root.is_valid(&instance);
         let mut paths = BTreeSet::new();
-        let branch = instance
-            .get("model")
-            .and_then(Value::as_str)
-            .and_then(|id| self.branches.get(id));
-        match branch {
-            Some(branch) => branch
-                .iter_errors(&instance)
-                .for_each(|e| pointers(&e, &mut paths)),
-            None => self
-                .root
-                .iter_errors(&instance)
-                .filter(|e| !matches!(e.kind(), ValidationErrorKind::OneOfNotValid { .. }))
-                .for_each(|e| pointers(&e, &mut paths)),
-        }
+        self.root
+            .iter_errors(&instance)
+            .for_each(|e| pointers(&e, &mut paths));
         Outcome { valid, paths }
     }
+}
+
+/// Whether `errors` locate a single mistake at `path`: at least one error at
+/// the field's pointer, or at its parent naming the key (a missing or an
+/// unknown key), and none anywhere but there or below the field.
+fn locates(errors: &[ValidationError<'_>], path: &str) -> bool {
+    let (parent, key) = match path.rsplit_once('/') {
+        Some((parent, key)) => (Some(parent), key.replace("~1", "/").replace("~0", "~")),
+        None => (None, String::new()),
+    };
+    let at = |e: &ValidationError<'_>| {
+        let here = e.instance_path().as_str();
+        here == path
+            || (Some(here) == parent
+                && match e.kind() {
+                    ValidationErrorKind::Required { property } => property.as_str() == Some(&key),
+                    ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        unexpected.len() == 1 && unexpected[0] == key
+                    }
+                    _ => false,
+                })
+    };
+    let below =
+        |e: &ValidationError<'_>| e.instance_path().as_str().starts_with(&format!("{path}/"));
+    errors.iter().any(at) && errors.iter().all(|e| at(e) || below(e))
+}
+
+/// Every single-mistake case (invalid, one expected path, a body serde_json
+/// reads, not excused) gets an error at its field from the bundle alone.
+#[test]
+fn single_mistakes_are_reported_at_their_field() {
+    let bundle = Bundle::new();
+    let cases = corpus::load();
+    let excused = excused(&cases);
+    let mut failures = Vec::new();
+    let mut singles = 0;
+    for case in &cases {
+        let expected: BTreeSet<&String> = case.errors.iter().collect();
+        let Ok(instance) = serde_json::from_slice::<Value>(&case.body) else {
+            continue;
+        };
+        if case.valid || expected.len() != 1 || excused.contains_key(&case.name) {
+            continue;
+        }
+        singles += 1;
+        let path = expected.iter().next().map_or("", |p| p.as_str());
+        let errors: Vec<ValidationError<'_>> = bundle.root.iter_errors(&instance).collect();
+        if !locates(&errors, path) {
+            let said: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {e}", e.instance_path().as_str()))
+                .collect();
+            failures.push(format!("{}: expected {path:?}, got {said:?}", case.name));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(singles > 100, "only {singles} single-mistake cases");
+}
+
+/// The types bundle (`oneOf` + `discriminator`) gives every corpus body the
+/// validation bundle's verdict: the two shapes state the same rules.
+#[test]
+fn types_bundle_gives_the_same_verdicts() {
+    let validation = compile(&bundle());
+    let types = compile(&types_bundle());
+    let mut checked = 0;
+    for case in corpus::load() {
+        let Ok(instance) = serde_json::from_slice::<Value>(&case.body) else {
+            continue;
+        };
+        assert_eq!(
+            validation.is_valid(&instance),
+            types.is_valid(&instance),
+            "{}",
+            case.name
+        );
+        checked += 1;
+    }
+    assert!(checked > 300, "{checked} bodies");
 }
 
 /// What the Rust validator says.
@@ -233,6 +296,7 @@ fn readme_lists_every_gap() {
 fn every_schema_file_is_a_valid_2020_12_schema() {
     let mut files = vec![
         schema_dir().join("orux-models.schema.json"),
+        schema_dir().join("orux-models.types.schema.json"),
         schema_dir().join("responses.schema.json"),
     ];
     for model in Model::ALL {
@@ -258,6 +322,11 @@ fn every_schema_file_is_a_valid_2020_12_schema() {
 #[test]
 fn standalone_schemas_are_the_bundle_definitions() {
     let document = bundle();
+    let types = types_bundle();
+    assert_eq!(
+        document["$defs"], types["$defs"],
+        "the two bundles share their definitions"
+    );
     for model in Model::ALL {
         let text = orux_models::schema::model(model.id()).expect("every model has a schema");
         let mut standalone: Value = serde_json::from_str(text).expect("JSON");
@@ -273,7 +342,7 @@ fn standalone_schemas_are_the_bundle_definitions() {
         map.remove("$schema");
         map.remove("$comment");
         let defs = map.remove("$defs").expect("$defs");
-        let name = document["discriminator"]["mapping"][model.id()]
+        let name = types["discriminator"]["mapping"][model.id()]
             .as_str()
             .and_then(|t| t.strip_prefix("#/$defs/"))
             .expect("mapped");

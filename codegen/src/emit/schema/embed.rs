@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{BUNDLE_FILE, DIR, OPENAPI_FILE, RESPONSES_FILE, model_file};
+use super::{BUNDLE_FILE, DIR, OPENAPI_FILE, RESPONSES_FILE, TYPES_FILE, model_file};
 use crate::ir::Ir;
 
 /// The path of a schema file as `include_str!` sees it from
@@ -16,6 +16,7 @@ fn included(name: &str) -> String {
 /// The module's tokens: the files as constants and `model(id)`.
 pub(in crate::emit) fn emit(ir: &Ir) -> TokenStream {
     let bundle = included(BUNDLE_FILE);
+    let types = included(TYPES_FILE);
     let responses = included(RESPONSES_FILE);
     let openapi = included(OPENAPI_FILE);
     let arms = ir.models.iter().map(|model| {
@@ -29,17 +30,26 @@ pub(in crate::emit) fn emit(ir: &Ir) -> TokenStream {
         //! `TaskRequest::from_json`, except for the few a schema cannot express
         //! (see the README).
 
-        /// The bundle `schema/orux-models.schema.json`: `TaskRequest` at the
-        /// root (dispatching on `model`), every model's request under `$defs`.
+        /// The validation bundle `schema/orux-models.schema.json`:
+        /// `TaskRequest` at the root as a dispatch on `model` (`model` must be
+        /// a known id, then one `if`/`then` per model), every model's request
+        /// under `$defs`. Validators report each mistake at its field's
+        /// pointer with it.
         pub const BUNDLE: &str = include_str!(#bundle);
+
+        /// The types bundle `schema/orux-models.types.schema.json`: the same
+        /// rules with `TaskRequest` as `oneOf` over the requests plus an
+        /// OpenAPI `discriminator`, the shape code generators turn into a
+        /// tagged union. [`OPENAPI`] refers to it.
+        pub const TYPES_BUNDLE: &str = include_str!(#types);
 
         /// `schema/responses.schema.json`: the submit response, the task status
         /// response and the webhook event, under `$defs`.
         pub const RESPONSES: &str = include_str!(#responses);
 
         /// `schema/openapi.json`: `POST /api/v1/tasks` and
-        /// `GET /api/v1/tasks/{task_id}`, referring to the two files above by
-        /// their file names.
+        /// `GET /api/v1/tasks/{task_id}`, referring to the types bundle and
+        /// the responses by their file names.
         pub const OPENAPI: &str = include_str!(#openapi);
 
         /// The standalone schema of one model's request

@@ -1,5 +1,5 @@
-//! IR → the JSON files under `schema/`: the JSON Schema (draft 2020-12) bundle,
-//! one standalone schema per model, the response schemas and the OpenAPI 3.1
+//! IR → the JSON files under `schema/`: the JSON Schema (draft 2020-12)
+//! bundles (one for validators, one for code generators), one standalone schema per model, the response schemas and the OpenAPI 3.1
 //! document; plus `src/generated/schema.rs`, which embeds them for Rust users.
 //!
 //! Every constraint comes from the IR, and the URL and data URI patterns are the
@@ -30,8 +30,12 @@ pub(super) const DIR: &str = "schema";
 /// document, to the files beside it).
 const BASE_ID: &str = "https://orux.top/schemas/orux-models/";
 
-/// The bundle: `TaskRequest` and every model's request.
+/// The validation bundle: `TaskRequest` as a dispatch on `model`, and every
+/// model's request (see `bundle` for why there are two bundles).
 const BUNDLE_FILE: &str = "orux-models.schema.json";
+/// The types bundle: `TaskRequest` as a discriminated `oneOf`, for code
+/// generators; the OpenAPI document refers to it.
+const TYPES_FILE: &str = "orux-models.types.schema.json";
 /// Submit response, task status, webhook event.
 const RESPONSES_FILE: &str = "responses.schema.json";
 /// `POST /api/v1/tasks` and `GET /api/v1/tasks/{task_id}`.
@@ -57,7 +61,10 @@ pub(super) fn files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
         path: PathBuf::from(DIR).join(BUNDLE_FILE),
         message,
     })?;
-    let mut files = vec![json_file(BUNDLE_FILE, &bundle::bundle(ir, &defs))?];
+    let mut files = vec![
+        json_file(BUNDLE_FILE, &bundle::validation_bundle(ir, &defs))?,
+        json_file(TYPES_FILE, &bundle::types_bundle(ir, &defs))?,
+    ];
     for model in &ir.models {
         let name = model_file(model);
         let schema = bundle::standalone(model, &defs).ok_or_else(|| EmitError {

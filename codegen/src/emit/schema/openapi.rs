@@ -9,27 +9,78 @@
 use serde_json::{Map, Value, json};
 
 use super::defs;
-use super::responses::{status_example, submit_example};
-use super::{BUNDLE_FILE, DIALECT, RESPONSES_FILE, notice};
+use super::responses::{ERROR_CODES, error_example, status_example, submit_example};
+use super::{DIALECT, RESPONSES_FILE, TYPES_FILE, notice};
 use crate::ir::Ir;
 
 /// The response definitions listed under `components.schemas`.
-const RESPONSE_SCHEMAS: [&str; 4] = [
+const RESPONSE_SCHEMAS: [&str; 6] = [
     "SubmitResponse",
     "TaskStatusResponse",
     "TaskStatus",
     "WebhookEvent",
+    "ErrorResponse",
+    "FieldError",
 ];
+
+/// The error statuses of `POST /api/v1/tasks`.
+const SUBMIT_ERRORS: [&str; 7] = ["400", "401", "409", "413", "415", "429", "500"];
+/// The error statuses of `GET /api/v1/tasks/{task_id}`.
+const STATUS_ERRORS: [&str; 4] = ["401", "404", "429", "500"];
+
+/// `components.responses`: one error response per code, named by the code,
+/// with the error schema and an example.
+fn error_responses() -> Map<String, Value> {
+    ERROR_CODES
+        .iter()
+        .map(|&(status, code, description)| {
+            let mut response = json!({
+                "description": description,
+                "content": {
+                    "application/json": {
+                        "schema": { "$ref": "#/components/schemas/ErrorResponse" },
+                        "example": error_example(code, description),
+                    },
+                },
+            });
+            if status == "429"
+                && let Value::Object(map) = &mut response
+            {
+                map.insert(
+                    "headers".to_owned(),
+                    json!({ "Retry-After": {
+                        "description": "How long to wait before retrying, in seconds (or an HTTP date).",
+                        "schema": { "type": "string" },
+                    }}),
+                );
+            }
+            (code.to_owned(), response)
+        })
+        .collect()
+}
+
+/// The `responses` entries referring to `components.responses` for `statuses`.
+fn error_refs(statuses: &[&str], into: &mut Value) {
+    let Value::Object(map) = into else { return };
+    for &(status, code, _) in &ERROR_CODES {
+        if statuses.contains(&status) {
+            map.insert(
+                status.to_owned(),
+                json!({ "$ref": format!("#/components/responses/{code}") }),
+            );
+        }
+    }
+}
 
 /// `openapi.json`.
 pub(super) fn document(ir: &Ir) -> Value {
     let mut schemas = Map::new();
-    schemas.insert("TaskRequest".to_owned(), json!({ "$ref": BUNDLE_FILE }));
+    schemas.insert("TaskRequest".to_owned(), json!({ "$ref": TYPES_FILE }));
     for model in &ir.models {
         let name = model.struct_name();
         schemas.insert(
             name.clone(),
-            json!({ "$ref": format!("{BUNDLE_FILE}#/$defs/{name}") }),
+            json!({ "$ref": format!("{TYPES_FILE}#/$defs/{name}") }),
         );
     }
     for name in RESPONSE_SCHEMAS {
@@ -74,12 +125,23 @@ pub(super) fn document(ir: &Ir) -> Value {
                     },
                 },
             },
-            "400": {
-                "description": "The body was rejected. Every problem is reported with code `invalid_param`, the JSON pointer of the offending field (`/duration`, `/image/task_id`, or the missing field's) and a message.",
-            },
-            "401": { "description": "The API key is missing or not valid." },
         },
     });
+    if let Some(responses) = create.get_mut("responses") {
+        error_refs(&SUBMIT_ERRORS, responses);
+    }
+    let mut status_responses = json!({
+        "200": {
+            "description": "The task's status; `result_urls` once it succeeded.",
+            "content": {
+                "application/json": {
+                    "schema": { "$ref": "#/components/schemas/TaskStatusResponse" },
+                    "example": status_example(),
+                },
+            },
+        },
+    });
+    error_refs(&STATUS_ERRORS, &mut status_responses);
     if !examples.is_empty()
         && let Some(media) = create.pointer_mut("/requestBody/content/application~1json")
         && let Value::Object(media) = media
@@ -94,7 +156,7 @@ pub(super) fn document(ir: &Ir) -> Value {
             "title": "Orux AI video tasks",
             "version": "1",
             "description": format!(
-                "Submit video generation tasks to the {} video models Orux AI serves, and follow them to completion. Generated from `models.yaml`; request schemas are in `{BUNDLE_FILE}`, response schemas in `{RESPONSES_FILE}`.",
+                "Submit video generation tasks to the {} video models Orux AI serves, and follow them to completion. Generated from `models.yaml`; request schemas are in `{TYPES_FILE}`, response schemas in `{RESPONSES_FILE}`.",
                 ir.models.len()
             ),
         },
@@ -115,19 +177,7 @@ pub(super) fn document(ir: &Ir) -> Value {
                         "schema": { "type": "string" },
                         "example": "task_01HZX...",
                     }],
-                    "responses": {
-                        "200": {
-                            "description": "The task's status; `result_urls` once it succeeded.",
-                            "content": {
-                                "application/json": {
-                                    "schema": { "$ref": "#/components/schemas/TaskStatusResponse" },
-                                    "example": status_example(),
-                                },
-                            },
-                        },
-                        "401": { "description": "The API key is missing or not valid." },
-                        "404": { "description": "No task has this id." },
-                    },
+                    "responses": status_responses,
                 },
             },
         },
@@ -164,6 +214,7 @@ pub(super) fn document(ir: &Ir) -> Value {
                 },
             },
             "schemas": schemas,
+            "responses": error_responses(),
         },
     })
 }
