@@ -580,9 +580,7 @@ mod tests {
     use super::*;
 
     fn ir() -> Ir {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models.yaml");
-        let text = std::fs::read_to_string(path).expect("models.yaml is readable");
-        crate::load(&text, "models.yaml").expect("models.yaml is valid")
+        crate::spec_ir()
     }
 
     fn field<'a>(ir: &'a mut Ir, model: &str, name: &str) -> &'a mut Field {

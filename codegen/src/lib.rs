@@ -101,3 +101,12 @@ pub fn generate_with_limits(
 /// The directories under the output directory that hold only generated files;
 /// any other file found there is stale and is removed by `regenerate`.
 pub const GENERATED_DIRS: &[&str] = &[emit::RUST_DIR, emit::SCHEMA_DIR];
+
+/// The IR of the repository's own `models.yaml`, for unit tests that break
+/// one piece of a real spec.
+#[cfg(test)]
+pub(crate) fn spec_ir() -> ir::Ir {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models.yaml");
+    let text = std::fs::read_to_string(path).expect("models.yaml is readable");
+    load(&text, "models.yaml").expect("models.yaml is valid")
+}

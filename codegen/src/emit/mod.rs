@@ -192,9 +192,16 @@ mod tests {
     use crate::ir::{FieldType, SetKind};
 
     fn ir() -> Ir {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models.yaml");
-        let text = std::fs::read_to_string(path).expect("models.yaml is readable");
-        crate::load(&text, "models.yaml").expect("models.yaml is valid")
+        crate::spec_ir()
+    }
+
+    /// The field `name` of `sora2`, to break.
+    fn sora2_field<'a>(ir: &'a mut Ir, name: &str) -> &'a mut crate::ir::Field {
+        ir.models
+            .iter_mut()
+            .find(|m| m.id == "sora2")
+            .and_then(|model| model.fields.iter_mut().find(|f| f.wire_name == name))
+            .unwrap_or_else(|| panic!("sora2 has a {name}"))
     }
 
     fn failure(ir: &Ir) -> EmitError {
@@ -229,16 +236,7 @@ mod tests {
     #[test]
     fn a_default_outside_its_set_is_an_error_not_a_missing_accessor() {
         let mut ir = ir();
-        let model = ir
-            .models
-            .iter_mut()
-            .find(|m| m.id == "sora2")
-            .expect("sora2");
-        let field = model
-            .fields
-            .iter_mut()
-            .find(|f| f.wire_name == "duration")
-            .expect("sora2 has a duration");
+        let field = sora2_field(&mut ir, "duration");
         field.default = Some(Literal::Integer(7));
         let error = failure(&ir);
         assert_eq!(error.path, PathBuf::from("src/generated/models/sora2.rs"));
@@ -253,16 +251,7 @@ mod tests {
     #[test]
     fn a_default_of_the_wrong_type_is_an_error() {
         let mut ir = ir();
-        let model = ir
-            .models
-            .iter_mut()
-            .find(|m| m.id == "sora2")
-            .expect("sora2");
-        let field = model
-            .fields
-            .iter_mut()
-            .find(|f| f.wire_name == "prompt")
-            .expect("sora2 has a prompt");
+        let field = sora2_field(&mut ir, "prompt");
         field.default = Some(Literal::Bool(true));
         let error = failure(&ir);
         assert!(
@@ -276,16 +265,7 @@ mod tests {
     #[test]
     fn an_enum_field_without_its_set_is_an_error_not_an_always_false_schema() {
         let mut ir = ir();
-        let model = ir
-            .models
-            .iter_mut()
-            .find(|m| m.id == "sora2")
-            .expect("sora2");
-        let field = model
-            .fields
-            .iter_mut()
-            .find(|f| f.wire_name == "duration")
-            .expect("sora2 has a duration");
+        let field = sora2_field(&mut ir, "duration");
         // No accessor either, so the Rust files do not fail first on it.
         field.default = None;
         field.ty = FieldType::Enum(usize::MAX);
