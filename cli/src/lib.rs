@@ -11,6 +11,7 @@
 pub mod args;
 mod commands;
 pub mod input;
+pub mod parallel;
 pub mod render;
 pub mod table;
 pub mod validate;
