@@ -1,31 +1,81 @@
-"""The Python peer of `orux validate --jsonl`: what a Python team would write.
+"""The Python peers of `orux validate --jsonl`: what a Python team would write.
 
-Reads JSON Lines (one request body per line) from FILE, validates each body
-with the `jsonschema` package's `Draft202012Validator` and the generated
-bundle (compiled once), and writes one result line per body to stdout, like
-the CLI: {"line": N, "valid": bool, "errors": [{"path": ..., "message": ...}]}.
-A line that is not UTF-8 JSON is one error at path "".
+Reads JSON Lines (one request body per line) from FILE and validates each
+body, writing one result line per body to stdout like the CLI:
+{"line": N, "valid": bool, ...}. A line that is not UTF-8 JSON is invalid.
 
-Usage: validate_jsonl.py BUNDLE FILE
+PEER is one of:
+  bundle          `jsonschema` Draft202012Validator on the generated bundle
+                  (root `oneOf` over every model), every error with its path
+                  and message (iter_errors)
+  model           `jsonschema` with per-model dispatch: json.loads, pick the
+                  validator compiled from models/<model>.schema.json by the
+                  body's "model", is_valid; an unknown or missing model is
+                  invalid without a schema call
+  model-rs        the same dispatch with `jsonschema_rs` (the Python binding
+                  of the Rust `jsonschema` crate)
+
+Usage: validate_jsonl.py PEER SCHEMA_DIR FILE   (SCHEMA_DIR: generated/schema)
 Prints to stderr: lines, valid lines, and the time of the validation loop
 alone (interpreter start-up and schema compilation excluded), per line.
 """
 
 import json
+import pathlib
 import sys
 import time
-
-from jsonschema import Draft202012Validator
 
 
 def pointer(path):
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
+def bundle_checker(schemas):
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(json.loads((schemas / "orux-models.schema.json").read_text()))
+
+    def check(body):
+        errors = [
+            {"path": pointer(e.absolute_path), "message": e.message}
+            for e in validator.iter_errors(body)
+        ]
+        return not errors, errors
+
+    return check
+
+
+def per_model_checker(schemas, compile_schema):
+    validators = {
+        path.name.removesuffix(".schema.json"): compile_schema(json.loads(path.read_text()))
+        for path in sorted((schemas / "models").glob("*.schema.json"))
+    }
+
+    def check(body):
+        model = body.get("model") if isinstance(body, dict) else None
+        validator = validators.get(model) if isinstance(model, str) else None
+        return (validator is not None and validator.is_valid(body)), None
+
+    return check
+
+
+def checker(peer, schemas):
+    if peer == "bundle":
+        return bundle_checker(schemas)
+    if peer == "model":
+        from jsonschema import Draft202012Validator
+
+        return per_model_checker(schemas, Draft202012Validator)
+    if peer == "model-rs":
+        import jsonschema_rs
+
+        return per_model_checker(schemas, jsonschema_rs.Draft202012Validator)
+    sys.exit(f"unknown peer {peer!r}: bundle, model or model-rs")
+
+
 def main():
-    bundle_path, lines_path = sys.argv[1], sys.argv[2]
-    with open(bundle_path, encoding="utf-8") as f:
-        validator = Draft202012Validator(json.load(f))
+    peer, schemas, lines_path = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+    check = checker(peer, schemas)
     out = sys.stdout
     count = valid = 0
     start = time.perf_counter()
@@ -38,19 +88,19 @@ def main():
             try:
                 body = json.loads(line)
             except ValueError as error:  # includes UnicodeDecodeError
-                errors = [{"path": "", "message": str(error)}]
+                ok, errors = False, [{"path": "", "message": str(error)}]
             else:
-                errors = [
-                    {"path": pointer(e.absolute_path), "message": e.message}
-                    for e in validator.iter_errors(body)
-                ]
-            valid += not errors
-            out.write(json.dumps({"line": number, "valid": not errors, "errors": errors}))
+                ok, errors = check(body)
+            valid += ok
+            result = {"line": number, "valid": ok}
+            if errors is not None:
+                result["errors"] = errors
+            out.write(json.dumps(result))
             out.write("\n")
     elapsed = time.perf_counter() - start
     print(
-        f"python: {count} lines, {valid} valid, {elapsed:.3f} s in the loop, "
-        f"{elapsed / max(count, 1) * 1e6:.1f} us per line",
+        f"python {peer}: {count} lines, {valid} valid, {elapsed:.3f} s in the loop, "
+        f"{elapsed / max(count, 1) * 1e6:.2f} us per line",
         file=sys.stderr,
     )
 

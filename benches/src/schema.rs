@@ -1,6 +1,10 @@
-//! The JSON Schema peers: the `jsonschema` crate with the generated bundle.
+//! The JSON Schema peers: the `jsonschema` crate with the generated bundle
+//! (root `oneOf`), and with per-model dispatch.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+
+use orux_models::catalog::MODELS;
 
 use serde_json::Value;
 
@@ -39,5 +43,60 @@ pub fn error_paths(validator: &jsonschema::Validator, body: &[u8]) -> Vec<String
             .map(|error| error.instance_path().to_string())
             .collect(),
         Err(_) => vec![String::new()],
+    }
+}
+
+/// Peer (4), as a careful user sets up the `jsonschema` crate (and as the
+/// cross-language tests do): each model's own schema
+/// (`orux_models::schema::model(id)`) compiled once, and the body's `model`
+/// picks the validator. No root `oneOf`, so errors come at the fields.
+pub struct PerModel {
+    validators: HashMap<&'static str, jsonschema::Validator>,
+}
+
+impl PerModel {
+    /// Compiles every model's schema.
+    pub fn compile() -> Result<PerModel, String> {
+        let mut validators = HashMap::new();
+        for info in MODELS.iter() {
+            let id = info.id;
+            let text = orux_models::schema::model(id)
+                .ok_or_else(|| format!("no schema for model {id}"))?;
+            let schema: Value =
+                serde_json::from_str(text).map_err(|e| format!("schema of {id}: {e}"))?;
+            let validator = jsonschema::draft202012::new(&schema)
+                .map_err(|e| format!("schema of {id} does not compile: {e}"))?;
+            validators.insert(id, validator);
+        }
+        Ok(PerModel { validators })
+    }
+
+    /// The validator the body's `model` names, if it names a known one.
+    fn pick(&self, value: &Value) -> Option<&jsonschema::Validator> {
+        self.validators.get(value.get("model")?.as_str()?)
+    }
+
+    /// Verdict only: bytes → `Value` → dispatch on `model` → `is_valid`.
+    /// A body without a known model is invalid without a schema call.
+    pub fn is_valid(&self, body: &[u8]) -> bool {
+        serde_json::from_slice::<Value>(body)
+            .is_ok_and(|value| self.pick(&value).is_some_and(|v| v.is_valid(&value)))
+    }
+
+    /// Every error: bytes → `Value` → dispatch → `iter_errors`, each error's
+    /// instance path kept (messages not rendered, which favours the peer). A
+    /// body that does not parse is one error at `""`; one without a known
+    /// model one error at `/model`.
+    pub fn error_paths(&self, body: &[u8]) -> Vec<String> {
+        let Ok(value) = serde_json::from_slice::<Value>(body) else {
+            return vec![String::new()];
+        };
+        match self.pick(&value) {
+            Some(validator) => validator
+                .iter_errors(&value)
+                .map(|error| error.instance_path().to_string())
+                .collect(),
+            None => vec!["/model".to_owned()],
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The command line, as clap definitions. The interface is fixed: scripts
 //! call these commands, flags and exit codes.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -71,6 +72,11 @@ pub struct ValidateArgs {
     /// a summary goes to standard error
     #[arg(long)]
     pub jsonl: bool,
+
+    /// With --jsonl: validate on N threads; results stay in input order
+    /// [default: the number of cores]
+    #[arg(long, value_name = "N", requires = "jsonl")]
+    pub jobs: Option<NonZeroUsize>,
 }
 
 /// How results are printed.

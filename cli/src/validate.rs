@@ -212,7 +212,7 @@ pub fn validate_jsonl(
 }
 
 /// Whether a line is empty or only JSON whitespace (`\n` is already gone).
-fn is_blank(line: &[u8]) -> bool {
+pub(crate) fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 

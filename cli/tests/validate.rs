@@ -578,3 +578,88 @@ fn jsonl_stops_quietly_when_the_reader_goes_away() {
     assert_eq!(code(&output), 2);
     assert_eq!(stderr(&output), "");
 }
+
+#[test]
+fn jsonl_jobs_keep_input_order_summary_and_exit_status() {
+    let cases = body_cases();
+    let mut input = Vec::new();
+    for i in 0..20_000 {
+        input.extend_from_slice(cases[i % cases.len()].body.as_bytes());
+        input.push(b'\n');
+    }
+    let file = temp_file(&input);
+    let path = file.path().to_str().unwrap();
+    let one = orux()
+        .args(["validate", "--jsonl", "--jobs", "1", path])
+        .output()
+        .unwrap();
+    assert_eq!(code(&one), 1, "the corpus has invalid bodies");
+    for jobs in ["2", "5"] {
+        let many = orux()
+            .args(["validate", "--jsonl", "--jobs", jobs, path])
+            .output()
+            .unwrap();
+        assert_eq!(code(&many), 1, "--jobs {jobs}");
+        assert!(many.stdout == one.stdout, "--jobs {jobs}: results differ");
+        assert_eq!(stderr(&many), stderr(&one), "--jobs {jobs}");
+    }
+    let lines: Vec<_> = jsonl_results(&one)
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, (1..=20_000).collect::<Vec<u64>>());
+
+    let valid = format!("{VALID_SORA}\n\n{HAILUO_WARNING}\n").repeat(1000);
+    let output = run(&["validate", "--jsonl", "--jobs", "3"], valid.as_bytes());
+    assert_eq!(code(&output), 0);
+    assert_eq!(jsonl_results(&output).len(), 2000);
+    assert_eq!(
+        stderr(&output),
+        "2000 bodies: 2000 valid, 0 invalid (1000 blank lines skipped)\n"
+    );
+}
+
+#[test]
+fn jsonl_jobs_must_be_a_positive_count_with_jsonl() {
+    for args in [
+        &["validate", "--jsonl", "--jobs", "0"][..],
+        &["validate", "--jsonl", "--jobs", "many"],
+        &["validate", "--jobs", "2"],
+    ] {
+        let output = run(args, VALID_SORA.as_bytes());
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+        assert!(
+            stderr(&output).contains("--jobs"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn jsonl_jobs_stop_quietly_when_the_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    let line = format!("{VALID_SORA}\n");
+    let file = temp_file(line.repeat(200_000).as_bytes());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("orux"))
+        .args([
+            "validate",
+            "--jsonl",
+            "--jobs",
+            "2",
+            file.path().to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut first).unwrap();
+    assert!(first.starts_with("{\"line\":1,"), "{first}");
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 2);
+    assert_eq!(stderr(&output), "");
+}

@@ -3,7 +3,8 @@
 //! `orux_codegen::generate` runs the whole pipeline (YAML tree, shape
 //! checks, lowering, emission through prettyplease). Oracles: a spec is
 //! either generated or rejected with at least one located error; an emitter
-//! never produces invalid Rust (that is a generator bug, whatever the spec);
+//! never emits Rust that `syn` cannot parse (a syntax check, not a compile;
+//! that is a generator bug, whatever the spec);
 //! every generated Rust file carries the generated-file notice.
 
 #![no_main]

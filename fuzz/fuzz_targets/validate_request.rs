@@ -3,7 +3,7 @@
 //! Beyond "no panic, no hang, no unbounded memory", each input is checked
 //! against oracles that must hold for every body:
 //! - a rejection has at least one error, each with a JSON pointer path and
-//!   an offset inside the body;
+//!   an offset, when it has one, within the body (at most its length);
 //! - an accepted body serializes back to a body that validates to the same
 //!   request and warnings (paths and messages; offsets move with the text),
 //!   and the serde path (`serde_json::from_slice`)

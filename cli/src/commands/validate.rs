@@ -1,14 +1,17 @@
-//! `orux validate [FILE|-] [--format human|json] [--jsonl]`.
+//! `orux validate [FILE|-] [--format human|json] [--jsonl [--jobs N]]`.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
+use std::num::NonZeroUsize;
 use std::path::Path;
+use std::thread;
 
 use orux_models::Limits;
 use orux_models::display;
 
 use crate::args::{Format, ValidateArgs};
 use crate::input;
+use crate::parallel::validate_jsonl_jobs;
 use crate::render;
 use crate::validate::{Outcome, StreamError, validate_jsonl};
 use crate::{Error, Verdict};
@@ -45,11 +48,20 @@ fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
         source,
     };
     if args.jsonl {
-        let summary =
-            validate_jsonl(reader, io::stdout().lock(), &limits).map_err(|error| match error {
-                StreamError::Read(source) => read_error(source),
-                StreamError::Write(source) => Error::stdout(source),
-            })?;
+        let jobs = args
+            .jobs
+            .unwrap_or_else(|| thread::available_parallelism().unwrap_or(NonZeroUsize::MIN));
+        let out = io::stdout().lock();
+        // One job needs no threads: the plain streaming loop.
+        let summary = if jobs.get() == 1 {
+            validate_jsonl(reader, out, &limits)
+        } else {
+            validate_jsonl_jobs(reader, out, &limits, jobs)
+        }
+        .map_err(|error| match error {
+            StreamError::Read(source) => read_error(source),
+            StreamError::Write(source) => Error::stdout(source),
+        })?;
         // Standard output holds only results; the totals are for whoever watches.
         let _ = writeln!(io::stderr(), "{summary}");
         return Ok(verdict(summary.all_valid()));

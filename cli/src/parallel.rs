@@ -1,0 +1,345 @@
+//! JSON Lines on several threads: the same results as
+//! [`validate_jsonl`](crate::validate::validate_jsonl), in input order, with
+//! bounded memory.
+//!
+//! The calling thread reads lines into batches and writes the results; worker
+//! threads validate batches and render their results. A batch is sent only
+//! while fewer than [`IN_FLIGHT_PER_JOB`] × jobs batches are read and not yet
+//! written, and a batch holds at most [`BATCH_LINES`] lines or about
+//! [`BATCH_BYTES`] bytes (one line may be up to the body-size limit), so
+//! memory does not grow with the input. Reading and writing stay on the
+//! calling thread, so neither the input nor the output needs to be `Send`
+//! (standard input and output locks are not).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufWriter, Write};
+use std::num::NonZeroUsize;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use orux_models::Limits;
+
+use crate::input::{self, Fit};
+use crate::render;
+use crate::validate::{Outcome, StreamError, Summary, is_blank};
+
+/// Lines in one batch at most: large enough that handing a batch to a
+/// worker costs little next to validating it, small enough to spread a
+/// short input over the workers.
+pub const BATCH_LINES: usize = 256;
+/// A batch is closed once its lines hold this many bytes.
+pub const BATCH_BYTES: usize = 256 * 1024;
+/// Batches read and not yet written, per job: enough to keep every worker
+/// busy while one slow batch holds up the output.
+pub const IN_FLIGHT_PER_JOB: usize = 4;
+
+/// Lines read for one worker: their bytes back to back.
+struct Batch {
+    seq: u64,
+    data: Vec<u8>,
+    /// Per body line: its number, where it ends in `data`, and its fit.
+    lines: Vec<(u64, usize, Fit)>,
+}
+
+/// A worker's rendered results for one batch.
+struct Done {
+    seq: u64,
+    output: Vec<u8>,
+    valid: u64,
+    invalid: u64,
+    /// The bytes of the batch's lines, for the in-flight accounting.
+    input_bytes: usize,
+}
+
+/// The most that was held at once while a run was under way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Peak {
+    /// Batches read and not yet written.
+    pub batches: usize,
+    /// Bytes of those batches' lines.
+    pub bytes: usize,
+}
+
+/// Validates JSON Lines like [`crate::validate::validate_jsonl`] (same
+/// result lines, same order, same summary) on `jobs` worker threads.
+pub fn validate_jsonl_jobs(
+    input: impl BufRead,
+    output: impl Write,
+    limits: &Limits,
+    jobs: NonZeroUsize,
+) -> Result<Summary, StreamError> {
+    validate_jsonl_measured(input, output, limits, jobs).map(|(summary, _)| summary)
+}
+
+/// [`validate_jsonl_jobs`], also reporting the most it held in flight.
+pub fn validate_jsonl_measured(
+    mut input: impl BufRead,
+    output: impl Write,
+    limits: &Limits,
+    jobs: NonZeroUsize,
+) -> Result<(Summary, Peak), StreamError> {
+    let jobs = jobs.get();
+    let max_in_flight = IN_FLIGHT_PER_JOB * jobs;
+    let mut output = BufWriter::new(output);
+    let mut summary = Summary::default();
+    let mut peak = Peak::default();
+    let (work_tx, work_rx) = mpsc::channel::<Batch>();
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+
+    let result = thread::scope(|scope| {
+        // Owned by this closure, so any return closes the channel and ends
+        // the workers before the scope joins them.
+        let work_tx = work_tx;
+        for _ in 0..jobs {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || worker(&work_rx, &done_tx, limits));
+        }
+        drop(done_tx);
+
+        let mut writer = Reorder::default();
+        let mut line = Vec::new();
+        let mut seq = 0;
+        let mut reading = true;
+        while reading {
+            let mut batch = Batch {
+                seq,
+                data: Vec::new(),
+                lines: Vec::new(),
+            };
+            while batch.lines.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
+                let Some(fit) = input::read_line(&mut input, &mut line, limits.max_body_bytes)
+                    .map_err(StreamError::Read)?
+                else {
+                    reading = false;
+                    break;
+                };
+                summary.lines += 1;
+                if fit == Fit::Complete && is_blank(&line) {
+                    summary.blank += 1;
+                    continue;
+                }
+                batch.data.extend_from_slice(&line);
+                batch.lines.push((summary.lines, batch.data.len(), fit));
+            }
+            if batch.lines.is_empty() {
+                continue;
+            }
+            // Wait for the output to catch up before holding another batch.
+            while writer.in_flight >= max_in_flight {
+                let done = done_rx.recv().map_err(|_| worker_gone())?;
+                writer.accept(done, &mut output, &mut summary)?;
+            }
+            while let Ok(done) = done_rx.try_recv() {
+                writer.accept(done, &mut output, &mut summary)?;
+            }
+            writer.in_flight += 1;
+            writer.bytes += batch.data.len();
+            peak.batches = peak.batches.max(writer.in_flight);
+            peak.bytes = peak.bytes.max(writer.bytes);
+            work_tx.send(batch).map_err(|_| worker_gone())?;
+            seq += 1;
+        }
+        while writer.in_flight > 0 {
+            let done = done_rx.recv().map_err(|_| worker_gone())?;
+            writer.accept(done, &mut output, &mut summary)?;
+        }
+        Ok(())
+    });
+    result?;
+    output.flush().map_err(StreamError::Write)?;
+    Ok((summary, peak))
+}
+
+/// Workers only stop early when the run does; reaching this is a bug, said
+/// as a write failure rather than a panic.
+fn worker_gone() -> StreamError {
+    StreamError::Write(std::io::Error::other("a validation thread stopped"))
+}
+
+/// Validates batches until the work channel closes.
+fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &mpsc::Sender<Done>, limits: &Limits) {
+    loop {
+        // A poisoned lock means another worker panicked; the scope reports that.
+        let next = match work.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else { return };
+        let mut output = Vec::with_capacity(batch.data.len() / 2);
+        let (mut valid, mut invalid) = (0, 0);
+        let mut start = 0;
+        for &(number, end, fit) in &batch.lines {
+            let outcome = Outcome::of_read(&batch.data[start..end], fit, limits);
+            start = end;
+            if outcome.is_valid() {
+                valid += 1;
+            } else {
+                invalid += 1;
+            }
+            // Writing into a Vec cannot fail.
+            let _ = render::write_json(&mut output, &outcome, Some(number));
+        }
+        let finished = Done {
+            seq: batch.seq,
+            output,
+            valid,
+            invalid,
+            input_bytes: batch.data.len(),
+        };
+        if done.send(finished).is_err() {
+            return; // the run stopped (a write error); nothing to hand back
+        }
+    }
+}
+
+/// Results that arrived before their turn, and the in-flight accounting.
+#[derive(Default)]
+struct Reorder {
+    next: u64,
+    pending: BTreeMap<u64, Done>,
+    in_flight: usize,
+    bytes: usize,
+}
+
+impl Reorder {
+    /// Takes one finished batch and writes every batch that is now next in order.
+    fn accept(
+        &mut self,
+        done: Done,
+        output: &mut impl Write,
+        summary: &mut Summary,
+    ) -> Result<(), StreamError> {
+        self.pending.insert(done.seq, done);
+        while let Some(done) = self.pending.remove(&self.next) {
+            output.write_all(&done.output).map_err(StreamError::Write)?;
+            summary.valid += done.valid;
+            summary.invalid += done.invalid;
+            self.in_flight -= 1;
+            self.bytes -= done.input_bytes;
+            self.next += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::validate_jsonl;
+
+    /// 100,000 lines: valid, invalid (with messages) and blank, each line
+    /// numbered inside its prompt so any reordering shows.
+    fn input() -> Vec<u8> {
+        let mut text = Vec::new();
+        for i in 0..100_000 {
+            let line = match i % 4 {
+                0 => format!("{{\"model\":\"sora2\",\"prompt\":\"boat {i}\"}}\n"),
+                1 => format!("{{\"model\":\"sora2\",\"prompt\":\"boat {i}\",\"duration\":8}}\n"),
+                2 => format!("{{\"model\":\"sora-{i}\"}}\n"),
+                _ => "\n".to_owned(),
+            };
+            text.extend_from_slice(line.as_bytes());
+        }
+        text
+    }
+
+    #[test]
+    fn results_match_the_sequential_run_byte_for_byte() {
+        let input = input();
+        let mut sequential = Vec::new();
+        let expected = validate_jsonl(&input[..], &mut sequential, &Limits::default()).unwrap();
+        for jobs in [1, 2, 3, 8] {
+            let mut parallel = Vec::new();
+            let jobs = NonZeroUsize::new(jobs).unwrap();
+            let summary =
+                validate_jsonl_jobs(&input[..], &mut parallel, &Limits::default(), jobs).unwrap();
+            assert_eq!(summary, expected, "{jobs} jobs");
+            assert!(parallel == sequential, "{jobs} jobs: output differs");
+        }
+        assert_eq!(expected.lines, 100_000);
+        assert_eq!(expected.blank, 25_000);
+        assert_eq!(expected.invalid, 50_000);
+    }
+
+    #[test]
+    fn memory_in_flight_is_bounded_whatever_the_input_length() {
+        let input = input();
+        let jobs = NonZeroUsize::new(2).unwrap();
+        let (_, peak) =
+            validate_jsonl_measured(&input[..], std::io::sink(), &Limits::default(), jobs).unwrap();
+        assert!(peak.batches <= IN_FLIGHT_PER_JOB * 2, "{peak:?}");
+        // Short lines: every batch is full at BATCH_LINES lines long before
+        // BATCH_BYTES, so the bound is far below the 4 MB of input.
+        let longest = input.split(|&b| b == b'\n').map(<[u8]>::len).max().unwrap();
+        assert!(
+            peak.bytes <= IN_FLIGHT_PER_JOB * 2 * BATCH_LINES * longest,
+            "{peak:?}"
+        );
+        assert!(peak.bytes < input.len() / 10, "{peak:?}");
+    }
+
+    /// A writer that fails after `room` bytes, like a closed pipe.
+    struct Closing {
+        room: usize,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_stops_the_run_and_the_workers() {
+        let input = input();
+        let jobs = NonZeroUsize::new(2).unwrap();
+        let error = validate_jsonl_jobs(
+            &input[..],
+            Closing { room: 100_000 },
+            &Limits::default(),
+            jobs,
+        )
+        .unwrap_err();
+        assert!(matches!(error, StreamError::Write(_)), "{error}");
+        assert_eq!(error.io_error().kind(), std::io::ErrorKind::BrokenPipe);
+    }
+
+    /// A reader that fails after its first lines.
+    struct Failing<'a> {
+        data: &'a [u8],
+    }
+
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.data.is_empty() {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_reported_as_one() {
+        let input = input();
+        let reader = std::io::BufReader::new(Failing {
+            data: &input[..10_000],
+        });
+        let jobs = NonZeroUsize::new(2).unwrap();
+        let error =
+            validate_jsonl_jobs(reader, std::io::sink(), &Limits::default(), jobs).unwrap_err();
+        assert!(matches!(error, StreamError::Read(_)), "{error}");
+    }
+}
