@@ -6,6 +6,7 @@
 #![doc = include_str!("../../README.md")]
 
 pub mod corpus;
+pub mod lcg;
 pub mod spec_cases;
 pub mod url_corpus;
 pub mod url_oracle;

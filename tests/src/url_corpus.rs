@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::lcg::Lcg;
 use crate::spec_cases::root;
 use crate::url_oracle;
 
@@ -364,19 +365,6 @@ fn ports_and_schemes(cases: &mut Cases) {
     }
 }
 
-/// A small deterministic generator (test data only).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % bound as u64) as usize
-    }
-}
-
 /// One to four character edits of valid URLs, from an alphabet of the
 /// characters that change the parse.
 fn random_edits(cases: &mut Cases) {
@@ -394,18 +382,7 @@ fn random_edits(cases: &mut Cases) {
         .collect();
     let mut rng = Lcg(2026);
     for _ in 0..4000 {
-        let mut chars: Vec<char> = seeds[rng.next(seeds.len())].chars().collect();
-        for _ in 0..=rng.next(4) {
-            let at = rng.next(chars.len() + 1);
-            let ch = alphabet[rng.next(alphabet.len())];
-            match rng.next(3) {
-                0 if at < chars.len() => chars[at] = ch,
-                1 if at < chars.len() => {
-                    chars.remove(at);
-                }
-                _ => chars.insert(at, ch),
-            }
-        }
-        cases.add(chars.into_iter().collect::<String>());
+        let seed = seeds[rng.next(seeds.len())];
+        cases.add(rng.mutate(seed, &alphabet, 4));
     }
 }

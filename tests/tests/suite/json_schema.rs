@@ -26,6 +26,7 @@ use jsonschema::{ValidationError, Validator};
 use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 use orux_models::{Model, TaskRequest};
 use orux_spec_tests::corpus::{self, Case};
+use orux_spec_tests::lcg::Lcg;
 use orux_spec_tests::spec_cases::root;
 use serde_json::{Value, json};
 
@@ -403,36 +404,6 @@ fn every_example_is_valid_everywhere() {
     }
 }
 
-/// A small deterministic generator (test data only).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % bound as u64) as usize
-    }
-
-    /// `seed` with a few single-character edits from `alphabet`.
-    fn mutate(&mut self, seed: &str, alphabet: &[char]) -> String {
-        let mut chars: Vec<char> = seed.chars().collect();
-        for _ in 0..=self.next(3) {
-            let at = self.next(chars.len() + 1);
-            let ch = alphabet[self.next(alphabet.len())];
-            match self.next(3) {
-                0 if at < chars.len() => chars[at] = ch,
-                1 if at < chars.len() => {
-                    chars.remove(at);
-                }
-                _ => chars.insert(at, ch),
-            }
-        }
-        chars.into_iter().collect()
-    }
-}
-
 /// The URL and data URI patterns in the bundle accept exactly what the
 /// runtime's parsers accept, on strings one to three edits from valid ones.
 #[test]
@@ -461,12 +432,12 @@ fn patterns_agree_with_the_runtime_parsers() {
     for round in 0..20_000 {
         let (text, parsed, pattern) = if round % 2 == 0 {
             let seed = url_seeds[rng.next(url_seeds.len())];
-            let text = rng.mutate(seed, &url_alphabet);
+            let text = rng.mutate(seed, &url_alphabet, 3);
             let ok = orux_models::HttpsUrl::parse(&text).is_ok();
             (text, ok, &url)
         } else {
             let seed = data_seeds[rng.next(data_seeds.len())];
-            let text = rng.mutate(seed, &data_alphabet);
+            let text = rng.mutate(seed, &data_alphabet, 3);
             let ok = orux_models::DataUri::parse(&text).is_ok();
             (text, ok, &data_uri)
         };
