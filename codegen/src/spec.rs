@@ -1,7 +1,9 @@
 //! The spec as written: the located YAML tree read into plain structs.
 //!
 //! This stage checks *shape* only (every key known, every value of the right YAML
-//! kind, no key written twice) and reports all such problems at once. Meaning
+//! kind, no key written twice) and reports all such problems at once. Literals
+//! (allowed values, defaults, examples, example bodies) leave it typed, as
+//! [`Scalar`]s, so no later stage reads YAML nodes. Meaning
 //! (references, allowed values, names) is checked when lowering, in
 //! [`crate::lower`].
 
@@ -44,7 +46,58 @@ pub struct ValueSetDef {
     /// Prepended to each Rust variant name.
     pub variant_prefix: Option<Located<String>>,
     /// The values, as written.
-    pub values: Vec<Located<Node>>,
+    pub values: Vec<Located<Scalar>>,
+}
+
+/// A literal written in the spec (an allowed value, a default, an example
+/// value), typed when the spec is read so that lowering never matches on YAML.
+///
+/// Which scalars a place accepts is a question of meaning (a value set takes
+/// strings and integers, a default anything its field's type allows), so a
+/// node that is no scalar at all is kept as [`Scalar::NotScalar`] and reported
+/// by lowering, at its [`Located::loc`], in the words of that place.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// A string (plain or quoted).
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// Something other than a string, integer or boolean.
+    NotScalar {
+        /// What was written instead, for messages ("a mapping", "null", "a number").
+        found: &'static str,
+    },
+}
+
+impl Scalar {
+    /// Types one YAML node.
+    fn from_node(node: &Located<Node>) -> Located<Scalar> {
+        let value = match &node.value {
+            Node::Str(s) => Scalar::String(s.clone()),
+            Node::Int(i) => Scalar::Integer(*i),
+            Node::Bool(b) => Scalar::Bool(*b),
+            other => Scalar::NotScalar {
+                found: other.kind(),
+            },
+        };
+        Located {
+            value,
+            loc: node.loc,
+        }
+    }
+
+    /// What kind of value this is, in the words of YAML messages ("a string",
+    /// "a boolean", "a mapping").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scalar::String(_) => "a string",
+            Scalar::Integer(_) => "an integer",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::NotScalar { found } => found,
+        }
+    }
 }
 
 /// A set of inline prompt directives.
@@ -70,11 +123,11 @@ pub struct ParamDef {
     /// `required:`.
     pub required: Option<Located<bool>>,
     /// `default:`.
-    pub default: Option<Located<Node>>,
+    pub default: Option<Located<Scalar>>,
     /// `description:`.
     pub description: Option<Located<String>>,
     /// `example:`.
-    pub example: Option<Located<Node>>,
+    pub example: Option<Located<Scalar>>,
     /// `values:` names a value set (enums).
     pub values: Option<Located<String>>,
     /// `min_length:` (strings).
@@ -118,7 +171,7 @@ pub struct ExampleDef {
     /// `summary:`, one line.
     pub summary: Option<Located<String>>,
     /// `body:`, the request's fields (without `model`), in file order.
-    pub body: Vec<Named<Located<Node>>>,
+    pub body: Vec<Named<Located<Scalar>>>,
 }
 
 /// Keys a full parameter definition may use.
@@ -198,7 +251,12 @@ fn read_value_set(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -
     def.description = map.string("description", sink);
     def.variant_prefix = map.string("variant_prefix", sink);
     match map.take("values") {
-        Some(values) => def.values = list(values, subject, sink).to_vec(),
+        Some(values) => {
+            def.values = list(values, subject, sink)
+                .iter()
+                .map(Scalar::from_node)
+                .collect();
+        }
         None => sink.error(node.loc, subject, "missing key `values`"),
     }
     map.finish(&["description", "variant_prefix", "values"], sink);
@@ -318,7 +376,9 @@ fn read_example(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> 
     def.summary = map.string("summary", sink);
     match map.take("body") {
         Some(body) => {
-            def.body = named_map(body, "field name", subject, sink, |n, _, _| n.clone());
+            def.body = named_map(body, "field name", subject, sink, |n, _, _| {
+                Scalar::from_node(n)
+            });
         }
         None => sink.error(node.loc, subject, "missing key `body`"),
     }
@@ -345,9 +405,9 @@ fn read_param(
     def.use_ = map.string("use", sink);
     def.ty = map.string("type", sink);
     def.required = map.boolean("required", sink);
-    def.default = map.take("default").cloned();
+    def.default = map.take("default").map(Scalar::from_node);
     def.description = map.string("description", sink);
-    def.example = map.take("example").cloned();
+    def.example = map.take("example").map(Scalar::from_node);
     def.values = map.string("values", sink);
     def.min_length = map.int("min_length", sink);
     def.max_length = map.int("max_length", sink);

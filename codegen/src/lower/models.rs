@@ -1,14 +1,19 @@
 //! Models: metadata, kind, capabilities, examples and field-name checks.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use super::budget::Charge;
+use super::{Lowerer, unknown};
+use crate::diagnostic::Subject;
+use crate::ir::{Capability, Field, FieldType, Model, ModelKind, RequestExample};
+use crate::naming;
+use crate::spec::{ExampleDef, ModelDef, Named, ParamDef, Spec};
+use crate::yaml::Loc;
 
 impl Lowerer<'_> {
-    pub(super) fn model(
-        &mut self,
-        named: &Named<crate::spec::ModelDef>,
-        spec: &Spec,
-        shared: &[Option<Field>],
-    ) -> Option<Model> {
+    /// Lowers one model: its metadata, its own fields, then the shared
+    /// `every_model` fields, then its examples.
+    pub(super) fn model(&mut self, named: &Named<ModelDef>, spec: &Spec) -> Option<Model> {
         let id = &named.name.value;
         let subject = Subject::model(id);
         let def = &named.def;
@@ -37,7 +42,14 @@ impl Lowerer<'_> {
             let found = ModelKind::from_spec_name(&k.value);
             if found.is_none() {
                 let names = ModelKind::ALL.map(ModelKind::as_str);
-                self.unknown(k, subject, "model kind", &names);
+                unknown(
+                    self.sink,
+                    &mut self.budget,
+                    k,
+                    subject,
+                    "model kind",
+                    &names,
+                );
             }
             found
         });
@@ -54,7 +66,14 @@ impl Lowerer<'_> {
                 Some(c) => capabilities.push(c),
                 None => {
                     let names = Capability::ALL.map(Capability::as_str);
-                    self.unknown(cap, subject, "capability", &names);
+                    unknown(
+                        self.sink,
+                        &mut self.budget,
+                        cap,
+                        subject,
+                        "capability",
+                        &names,
+                    );
                 }
             }
         }
@@ -76,7 +95,7 @@ impl Lowerer<'_> {
         for param in &def.params {
             let field_subject = subject.field(&param.name.value);
             let field = match &param.def.use_ {
-                Some(used) => self.use_shared(param, used, spec, shared, field_subject),
+                Some(used) => self.use_shared(param, used, spec, field_subject),
                 None => self.field(&param.name, &param.def, field_subject),
             };
             if let Some(field) = field {
@@ -91,11 +110,10 @@ impl Lowerer<'_> {
             .iter()
             .map(|p| (p.name.value.as_str(), p))
             .collect();
-        for index in self.every_model.clone() {
-            let Some(shared_param) = spec.shared_params.get(index) else {
+        for place in self.shared.use_every_model() {
+            let Some(shared_param) = spec.shared_params.get(place) else {
                 continue;
             };
-            self.used_shared[index] = true;
             if let Some(own) = own_params.get(shared_param.name.value.as_str()) {
                 self.sink.error(
                     own.name.loc,
@@ -105,11 +123,11 @@ impl Lowerer<'_> {
                         own.name.value
                     ),
                 );
-            } else if let Some(Some(field)) = shared.get(index) {
-                if !self.charge(field, named) {
+            } else if let Some(field) = self.shared.lowered(place).cloned() {
+                if !self.charge(&field, named) {
                     return None;
                 }
-                fields.push(field.clone());
+                fields.push(field);
             }
         }
         self.field_names(def, &fields, subject);
@@ -158,7 +176,8 @@ impl Lowerer<'_> {
                     "; the model is implied by where the example is written".to_owned()
                 } else {
                     let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-                    self.hint(&key.value, &names)
+                    self.budget
+                        .hint(&key.value, &names)
                         .map(|near| format!("; did you mean `{near}`?"))
                         .unwrap_or_default()
                 };
@@ -203,12 +222,7 @@ impl Lowerer<'_> {
     }
 
     /// Two fields of one model must not share a Rust name (`imageUrl`, `image_url`).
-    pub(super) fn field_names(
-        &mut self,
-        def: &crate::spec::ModelDef,
-        fields: &[Field],
-        subject: Subject<'_>,
-    ) {
+    pub(super) fn field_names(&mut self, def: &ModelDef, fields: &[Field], subject: Subject<'_>) {
         let mut first: BTreeMap<&str, &Field> = BTreeMap::new();
         let places: BTreeMap<&str, Loc> = def
             .params
@@ -246,40 +260,22 @@ impl Lowerer<'_> {
     /// and [`SpecLimits::max_allowed_values`]. `false` once either is
     /// exceeded; that is reported once, at the model where it happened, and
     /// no later model is expanded.
-    pub(super) fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
-        if self.expansion_exceeded {
-            return false;
-        }
+    ///
+    /// [`SpecLimits::max_fields`]: crate::SpecLimits::max_fields
+    /// [`SpecLimits::max_allowed_values`]: crate::SpecLimits::max_allowed_values
+    pub(super) fn charge(&mut self, field: &Field, model: &Named<ModelDef>) -> bool {
         let values = match field.ty {
-            FieldType::Enum(index) => self
-                .value_sets
-                .get(index)
-                .map_or(0, |(set, _)| set.variants.len()),
+            FieldType::Enum(id) => self.value_sets.len_of(id),
             _ => 0,
         };
-        let message = match (
-            self.fields_left.checked_sub(1),
-            self.values_left.checked_sub(values),
-        ) {
-            (Some(fields_left), Some(values_left)) => {
-                self.fields_left = fields_left;
-                self.values_left = values_left;
-                return true;
+        match self.budget.charge(values) {
+            Charge::Within => true,
+            Charge::ExceededNow(message) => {
+                self.sink
+                    .error(model.name.loc, Subject::model(&model.name.value), message);
+                false
             }
-            (None, _) => format!(
-                "the spec expands to more than the limit of {} parameters in all models together \
-                 (max_fields; an `every_model` parameter counts once per model)",
-                self.limits.max_fields
-            ),
-            (_, None) => format!(
-                "the spec expands to more than the limit of {} allowed values in all enum \
-                 fields together (max_allowed_values; a value set counts once per field using it)",
-                self.limits.max_allowed_values
-            ),
-        };
-        self.expansion_exceeded = true;
-        self.sink
-            .error(model.name.loc, Subject::model(&model.name.value), message);
-        false
+            Charge::ExceededBefore => false,
+        }
     }
 }
