@@ -671,3 +671,143 @@ fn boolean(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Optio
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spec read from `text`, with the shape errors it drew.
+    fn read_text(text: &str) -> (Spec, Vec<crate::SpecError>) {
+        let tree = crate::yaml::parse(text, 1 << 20).expect("test YAML parses");
+        let mut sink = Sink::default();
+        let spec = read(&tree, &mut sink);
+        let errors = sink.finish("t.yaml").err().map_or(Vec::new(), |e| e.errors);
+        (spec, errors)
+    }
+
+    const PARAMS: &str = "\
+version: 1
+models: {}
+shared_params:
+  as_int: {type: string, default: 5}
+  as_string: {type: string, default: \"5\"}
+  as_bool: {type: string, default: true, example: yes}
+  as_map: {type: string, default: {a: 1}}
+  as_list: {type: string, example: [1]}
+  as_null: {type: string, example: null}
+  as_float: {type: string, example: 1.5}
+";
+
+    fn param<'s>(spec: &'s Spec, name: &str) -> &'s ParamDef {
+        &spec
+            .shared_params
+            .iter()
+            .find(|p| p.name.value == name)
+            .unwrap_or_else(|| panic!("{name} was read"))
+            .def
+    }
+
+    #[test]
+    fn literals_are_typed_with_their_place() {
+        let (spec, errors) = read_text(PARAMS);
+        assert!(errors.is_empty(), "{errors:?}");
+        let default = |name: &str| param(&spec, name).default.clone().expect("a default");
+        let example = |name: &str| param(&spec, name).example.clone().expect("an example");
+        // 5 and "5" stay apart: an integer is no string.
+        assert_eq!(default("as_int").value, Scalar::Integer(5));
+        assert_eq!(default("as_string").value, Scalar::String("5".to_owned()));
+        assert_eq!(default("as_bool").value, Scalar::Bool(true));
+        // Typed as the YAML reader types it (`yes` is YAML 1.1's true).
+        assert_eq!(example("as_bool").value, Scalar::Bool(true));
+        let at = default("as_int").loc;
+        assert_eq!((at.line, at.column), (4, 35));
+    }
+
+    #[test]
+    fn a_node_where_a_scalar_belongs_keeps_what_it_is_and_where() {
+        let (spec, errors) = read_text(PARAMS);
+        assert!(errors.is_empty(), "{errors:?}");
+        let map = param(&spec, "as_map").default.clone().expect("a default");
+        assert_eq!(map.value, Scalar::NotScalar { found: "a mapping" });
+        assert_eq!((map.loc.line, map.loc.column), (7, 35));
+        for (name, found) in [
+            ("as_list", "a list"),
+            ("as_null", "null"),
+            ("as_float", "a number"),
+        ] {
+            let example = param(&spec, name).example.clone().expect("an example");
+            assert_eq!(example.value, Scalar::NotScalar { found }, "{name}");
+            assert_eq!(example.value.kind(), found);
+        }
+    }
+
+    #[test]
+    fn lowering_reports_a_non_scalar_at_its_place() {
+        let text = "\
+version: 1
+models:
+  m:
+    name: M
+    vendor: V
+    description: D.
+    kind: text-to-video
+    max_duration: null
+    capabilities: []
+    params:
+      prompt: {type: string, description: P., default: [a, b]}
+";
+        let errors = crate::load(text, "t.yaml").expect_err("a list is no default");
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {errors}");
+        };
+        assert_eq!(error.message, "default must be a scalar, found a list");
+        assert_eq!((error.loc.line, error.loc.column), (11, 56));
+        assert_eq!(error.model.as_deref(), Some("m"));
+        assert_eq!(error.field.as_deref(), Some("prompt"));
+    }
+
+    #[test]
+    fn value_set_members_and_example_bodies_are_typed() {
+        let text = "\
+version: 1
+value_sets:
+  s: {description: S., values: [5, \"5\", false, {a: 1}]}
+models:
+  m:
+    params: {}
+    examples:
+      e: {summary: E., body: {num: 10, t: ten, b: false, l: []}}
+";
+        let (spec, _) = read_text(text);
+        let values: Vec<&Scalar> = spec.value_sets[0]
+            .def
+            .values
+            .iter()
+            .map(|v| &v.value)
+            .collect();
+        assert_eq!(
+            values,
+            [
+                &Scalar::Integer(5),
+                &Scalar::String("5".to_owned()),
+                &Scalar::Bool(false),
+                &Scalar::NotScalar { found: "a mapping" },
+            ]
+        );
+        let body: Vec<(&str, &Scalar)> = spec.models[0].def.examples[0]
+            .def
+            .body
+            .iter()
+            .map(|entry| (entry.name.value.as_str(), &entry.def.value))
+            .collect();
+        assert_eq!(
+            body,
+            [
+                ("num", &Scalar::Integer(10)),
+                ("t", &Scalar::String("ten".to_owned())),
+                ("b", &Scalar::Bool(false)),
+                ("l", &Scalar::NotScalar { found: "a list" }),
+            ]
+        );
+    }
+}

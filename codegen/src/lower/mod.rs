@@ -155,3 +155,108 @@ fn unknown(
         ),
     );
 }
+
+/// Specs for the unit tests of lowering.
+#[cfg(test)]
+mod test_spec {
+    /// `version: 1` and the text of a model `id` with these `params:` lines
+    /// (each indented by six spaces in the result).
+    pub(super) fn model(id: &str, params: &[&str]) -> String {
+        let mut text = format!(
+            "  {id}:\n    name: {id}\n    vendor: V\n    description: D.\n    \
+             kind: text-to-video\n    max_duration: null\n    capabilities: []\n    params:\n"
+        );
+        if params.is_empty() {
+            text.push_str("      {}\n");
+        }
+        for line in params {
+            text.push_str(&format!("      {line}\n"));
+        }
+        text
+    }
+
+    /// The spec read from `text` (which must have the right shape).
+    pub(super) fn read(text: &str) -> crate::spec::Spec {
+        let tree = crate::yaml::parse(text, 1 << 20).expect("test YAML parses");
+        let mut sink = super::Sink::default();
+        let spec = crate::spec::read(&tree, &mut sink);
+        assert!(
+            sink.is_empty(),
+            "test spec has shape errors: {:?}",
+            sink.finish("t")
+        );
+        spec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{DirectiveSetId, FieldType, ValueSetId};
+
+    #[test]
+    fn fields_name_their_sets_by_typed_ids_the_ir_resolves() {
+        let text = format!(
+            "version: 1\n\
+             value_sets:\n  \
+               first: {{description: F., values: [a, b]}}\n  \
+               second: {{description: S., variant_prefix: Num, values: [1, 2]}}\n\
+             directive_sets:\n  \
+               camera: {{description: C., values: [Pan Left]}}\n\
+             models:\n{}",
+            test_spec::model(
+                "m",
+                &[
+                    "count: {type: enum, values: second, description: N.}",
+                    "letter: {type: enum, values: first, description: L.}",
+                    "prompt: {type: string, directives: camera, description: P.}",
+                ]
+            )
+        );
+        let ir = crate::load(&text, "t.yaml").unwrap_or_else(|e| panic!("{:?}", e.errors));
+        let fields = &ir.models[0].fields;
+        let FieldType::Enum(count) = fields[0].ty else {
+            panic!("count is an enum: {:?}", fields[0].ty);
+        };
+        let FieldType::Enum(letter) = fields[1].ty else {
+            panic!("letter is an enum: {:?}", fields[1].ty);
+        };
+        assert_eq!(ir.value_set(count).map(|s| s.id.as_str()), Some("second"));
+        assert_eq!(ir.value_set(letter).map(|s| s.id.as_str()), Some("first"));
+        let FieldType::String(rules) = &fields[2].ty else {
+            panic!("prompt is a string: {:?}", fields[2].ty);
+        };
+        let camera = rules.directives.expect("prompt has directives");
+        assert_eq!(
+            ir.directive_set(camera).map(|s| s.id.as_str()),
+            Some("camera")
+        );
+        // An id this IR did not hand out resolves to nothing, not to a panic.
+        assert_eq!(ir.value_set(ValueSetId::new(2)), None);
+        assert_eq!(ir.directive_set(DirectiveSetId::new(1)), None);
+    }
+
+    #[test]
+    fn an_unknown_directive_set_gets_a_hint_at_its_place() {
+        let text = format!(
+            "version: 1\n\
+             directive_sets:\n  \
+               camera: {{description: C., values: [Pan Left]}}\n\
+             models:\n{}",
+            test_spec::model(
+                "m",
+                &["prompt: {type: string, directives: camra, description: P.}"]
+            )
+        );
+        let errors = crate::load(&text, "t.yaml").expect_err("camra is unknown");
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {errors}");
+        };
+        assert_eq!(
+            error.message,
+            "unknown directive set `camra`; did you mean `camera`?"
+        );
+        assert_eq!((error.loc.line, error.loc.column), (13, 42));
+        assert_eq!(error.field.as_deref(), Some("prompt"));
+    }
+}

@@ -279,3 +279,110 @@ impl Lowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec::model;
+    use crate::limits::SpecLimits;
+
+    /// Two `every_model` parameters around a shared one that is `use`d.
+    const SHARED: &str = "\
+version: 1
+shared_params:
+  webhook_url: {type: url, every_model: true, description: W.}
+  prompt: {type: string, required: true, example: a boat, description: P.}
+  seed_note: {type: string, every_model: true, description: S.}
+models:
+";
+
+    fn wire_names(model: &crate::ir::Model) -> Vec<&str> {
+        model.fields.iter().map(|f| f.wire_name.as_str()).collect()
+    }
+
+    #[test]
+    fn every_model_params_come_last_in_spec_order() {
+        let text = format!(
+            "{SHARED}{}{}",
+            model(
+                "a",
+                &[
+                    "style: {type: boolean, description: B.}",
+                    "prompt: {use: prompt}"
+                ]
+            ),
+            model("b", &[]),
+        );
+        let ir = crate::load(&text, "t.yaml").unwrap_or_else(|e| panic!("{:?}", e.errors));
+        assert_eq!(
+            wire_names(&ir.models[0]),
+            ["style", "prompt", "webhook_url", "seed_note"]
+        );
+        assert_eq!(wire_names(&ir.models[1]), ["webhook_url", "seed_note"]);
+    }
+
+    #[test]
+    fn a_model_may_not_list_an_every_model_param_itself() {
+        let text = format!(
+            "{SHARED}{}",
+            model(
+                "a",
+                &[
+                    "prompt: {use: prompt}",
+                    "seed_note: {type: string, description: Mine.}"
+                ]
+            ),
+        );
+        let errors = crate::load(&text, "t.yaml").expect_err("listed twice");
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {:?}", errors.errors);
+        };
+        assert_eq!(
+            error.message,
+            "`seed_note` is a shared parameter with `every_model: true`; every model gets it, remove it here"
+        );
+        assert_eq!((error.loc.line, error.loc.column), (16, 7));
+        assert_eq!(error.field.as_deref(), Some("seed_note"));
+        // A `use:` of one is told so as well.
+        let text = text.replace(
+            "seed_note: {type: string, description: Mine.}",
+            "seed_note: {use: seed_note}",
+        );
+        let errors = crate::load(&text, "t.yaml").expect_err("listed twice");
+        let messages: Vec<&str> = errors.errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.contains(&"`seed_note` is added to every model already; remove this entry"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn expansion_past_max_fields_is_one_error_at_the_model_that_crosses_it() {
+        // Each model costs its own field plus the two `every_model` ones.
+        let text = format!(
+            "{SHARED}{}{}{}",
+            model("a", &["prompt: {use: prompt}"]),
+            model("b", &["prompt: {use: prompt}"]),
+            model("c", &["prompt: {use: prompt}"]),
+        );
+        let limits = SpecLimits {
+            max_fields: 4,
+            ..SpecLimits::default()
+        };
+        let errors = crate::load_with_limits(&text, "t.yaml", &limits).expect_err("over the cap");
+        // `a` costs 3, `b` crosses 4; `c` is not expanded and draws nothing.
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {:?}", errors.errors);
+        };
+        assert_eq!(error.model.as_deref(), Some("b"));
+        assert!(
+            error.message.contains("limit of 4 parameters"),
+            "{}",
+            error.message
+        );
+        let roomy = SpecLimits {
+            max_fields: 9,
+            ..SpecLimits::default()
+        };
+        assert!(crate::load_with_limits(&text, "t.yaml", &roomy).is_ok());
+    }
+}

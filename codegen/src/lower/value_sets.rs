@@ -275,3 +275,147 @@ fn variants(
     };
     Some((kind, variants, wires.into_iter().collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::SpecLimits;
+
+    /// The table of `value_sets:` lines, with the errors defining them drew.
+    fn table(sets: &[&str]) -> (ValueSetTable, Sink) {
+        let mut text = "version: 1\nmodels: {}\nvalue_sets:\n".to_owned();
+        for set in sets {
+            text.push_str(&format!("  {set}\n"));
+        }
+        let spec = super::super::test_spec::read(&text);
+        let mut table = ValueSetTable::default();
+        let mut sink = Sink::default();
+        for set in &spec.value_sets {
+            table.define(set, &mut sink);
+        }
+        (table, sink)
+    }
+
+    fn errors(sink: Sink) -> Vec<crate::SpecError> {
+        sink.finish("t.yaml").err().map_or(Vec::new(), |e| e.errors)
+    }
+
+    fn name(text: &str) -> Located<String> {
+        Located {
+            value: text.to_owned(),
+            loc: Loc { line: 9, column: 4 },
+        }
+    }
+
+    #[test]
+    fn a_twin_set_is_refused_and_its_uses_draw_no_second_error() {
+        let (table, sink) = table(&[
+            "ratio: {description: R., variant_prefix: R, values: [\"16:9\", \"1:1\"]}",
+            "shape: {description: S., variant_prefix: R, values: [\"1:1\", \"16:9\"]}",
+        ]);
+        let [error] = errors(sink).try_into().expect("one error");
+        assert_eq!(
+            error.message,
+            "has the same values as value set `ratio`; identical sets share one type, use `ratio`"
+        );
+        assert_eq!((error.loc.line, error.loc.column), (5, 3));
+        assert_eq!(error.field.as_deref(), Some("shape"));
+        let sets: Vec<String> = table.into_sets().into_iter().map(|s| s.id).collect();
+        assert_eq!(sets, ["ratio"]);
+    }
+
+    #[test]
+    fn a_use_of_a_broken_set_is_not_unknown() {
+        let (mut table, _) = table(&[
+            "ratio: {description: R., variant_prefix: R, values: [\"16:9\"]}",
+            "shape: {description: S., variant_prefix: R, values: [\"16:9\", \"16:9\"]}",
+        ]);
+        let mut sink = Sink::default();
+        let mut budget = Budget::new(&SpecLimits::default());
+        assert_eq!(
+            table.resolve(&name("shape"), Subject::TOP, &mut sink, &mut budget),
+            None
+        );
+        assert!(sink.is_empty(), "{:?}", sink.finish("t"));
+    }
+
+    #[test]
+    fn an_unknown_set_is_reported_with_the_name_it_most_likely_means() {
+        let (mut table, _) = table(&[
+            "aspect_ratio: {description: A., variant_prefix: R, values: [\"16:9\"]}",
+            "duration: {description: D., variant_prefix: S, values: [5]}",
+        ]);
+        let mut sink = Sink::default();
+        let mut budget = Budget::new(&SpecLimits::default());
+        let subject = Subject::model("m").field("ratio");
+        assert_eq!(
+            table.resolve(&name("aspect_ration"), subject, &mut sink, &mut budget),
+            None
+        );
+        assert_eq!(
+            table.resolve(&name("zzz"), subject, &mut sink, &mut budget),
+            None
+        );
+        let [near, far] = errors(sink).try_into().expect("two errors");
+        assert_eq!(
+            near.message,
+            "unknown value set `aspect_ration`; did you mean `aspect_ratio`?"
+        );
+        assert_eq!((near.loc.line, near.loc.column), (9, 4));
+        assert_eq!(near.model.as_deref(), Some("m"));
+        assert_eq!(far.message, "unknown value set `zzz`");
+    }
+
+    #[test]
+    fn resolving_marks_a_set_used_and_its_id_finds_it() {
+        let (mut table, sink) = table(&[
+            "ratio: {description: R., variant_prefix: R, values: [\"16:9\"]}",
+            "duration: {description: D., variant_prefix: S, values: [10, 5]}",
+        ]);
+        assert!(sink.is_empty());
+        let mut sink = Sink::default();
+        let mut budget = Budget::new(&SpecLimits::default());
+        let id = table
+            .resolve(&name("duration"), Subject::TOP, &mut sink, &mut budget)
+            .expect("duration is defined");
+        assert_eq!(table.get(id).map(|s| s.id.as_str()), Some("duration"));
+        assert_eq!(table.len_of(id), 2);
+        let unused: Vec<&str> = table.unused().map(|(s, _)| s.id.as_str()).collect();
+        assert_eq!(unused, ["ratio"]);
+        assert_eq!(
+            table.not_a_member(id, &Literal::Integer(5), "default"),
+            None
+        );
+        assert_eq!(
+            table.not_a_member(id, &Literal::String("5".to_owned()), "default"),
+            Some(
+                "default \"5\" is not one of the allowed values (10, 5) of value set `duration`"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_long_set_is_quoted_in_part_and_counted() {
+        let values: Vec<String> = (1..=25).map(|i| i.to_string()).collect();
+        let set = format!(
+            "many: {{description: M., variant_prefix: V, values: [{}]}}",
+            values.join(", ")
+        );
+        let (mut table, _) = table(&[&set]);
+        let id = table
+            .resolve(
+                &name("many"),
+                Subject::TOP,
+                &mut Sink::default(),
+                &mut Budget::new(&SpecLimits::default()),
+            )
+            .expect("many is defined");
+        let message = table
+            .not_a_member(id, &Literal::Integer(99), "example")
+            .expect("99 is not a member");
+        assert!(message.contains("(1, 2, "), "{message}");
+        assert!(message.contains(", 20, … 25 in all)"), "{message}");
+        assert!(!message.contains("21"), "{message}");
+    }
+}
