@@ -1,6 +1,6 @@
 //! Models: metadata, kind, capabilities, examples and field-name checks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::budget::Charge;
 use super::{Lowerer, unknown};
@@ -167,11 +167,17 @@ impl Lowerer<'_> {
         let name = &named.name.value;
         let def = &named.def;
         let errors_before = self.sink.len();
+        // Maps, so that a body of n keys against n fields costs n·log n.
+        let mut by_wire: BTreeMap<&str, &Field> = BTreeMap::new();
+        for field in fields {
+            by_wire.entry(field.wire_name.as_str()).or_insert(field);
+        }
+        let written: BTreeSet<&str> = def.body.iter().map(|e| e.name.value.as_str()).collect();
         let mut values = Vec::new();
         for entry in &def.body {
             let key = &entry.name;
             let field_subject = subject.field(&key.value);
-            let Some(field) = fields.iter().find(|f| f.wire_name == key.value) else {
+            let Some(field) = by_wire.get(key.value.as_str()) else {
                 let hint = if key.value == "model" {
                     "; the model is implied by where the example is written".to_owned()
                 } else {
@@ -194,11 +200,7 @@ impl Lowerer<'_> {
             }
         }
         for field in fields.iter().filter(|f| f.required) {
-            if !def
-                .body
-                .iter()
-                .any(|entry| entry.name.value == field.wire_name)
-            {
+            if !written.contains(field.wire_name.as_str()) {
                 self.sink.error(
                     def.loc,
                     subject.field(&field.wire_name),
