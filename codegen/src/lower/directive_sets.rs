@@ -116,3 +116,71 @@ impl DirectiveTable {
         self.entries.into_iter().map(|e| e.set).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::SpecLimits;
+
+    fn name(text: &str) -> Located<String> {
+        Located {
+            value: text.to_owned(),
+            loc: Loc { line: 3, column: 9 },
+        }
+    }
+
+    #[test]
+    fn bad_and_repeated_directives_are_reported_and_the_rest_kept() {
+        let spec = super::super::test_spec::read(
+            "version: 1\nmodels: {}\ndirective_sets:\n  \
+             camera: {description: C., values: [Pan Left, \" Zoom\", Pan Left, \"a,b\", Static]}\n",
+        );
+        let mut table = DirectiveTable::default();
+        let mut sink = Sink::default();
+        table.define(&spec.directive_sets[0], &mut sink);
+        let errors = sink
+            .finish("t.yaml")
+            .expect_err("three bad directives")
+            .errors;
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "directive \" Zoom\" must be non-empty text without surrounding spaces, commas or brackets",
+                "duplicate directive \"Pan Left\"",
+                "directive \"a,b\" must be non-empty text without surrounding spaces, commas or brackets",
+            ]
+        );
+        let mut sink = Sink::default();
+        let mut budget = Budget::new(&SpecLimits::default());
+        let id = table
+            .resolve(&name("camera"), Subject::TOP, &mut sink, &mut budget)
+            .expect("the set is kept");
+        assert!(sink.is_empty());
+        assert_eq!(table.unused().count(), 0);
+        let sets = table.into_sets();
+        assert_eq!(sets[id.index()].values, ["Pan Left", "Static"]);
+    }
+
+    #[test]
+    fn a_set_is_unused_until_a_field_resolves_it() {
+        let spec = super::super::test_spec::read(
+            "version: 1\nmodels: {}\ndirective_sets:\n  \
+             camera: {description: C., values: [Static]}\n  \
+             light: {description: L., values: [Dim]}\n",
+        );
+        let mut table = DirectiveTable::default();
+        let mut sink = Sink::default();
+        for set in &spec.directive_sets {
+            table.define(set, &mut sink);
+        }
+        let mut budget = Budget::new(&SpecLimits::default());
+        table.resolve(&name("light"), Subject::TOP, &mut sink, &mut budget);
+        assert!(sink.is_empty());
+        let unused: Vec<(&str, u64)> = table
+            .unused()
+            .map(|(set, loc)| (set.id.as_str(), loc.line))
+            .collect();
+        assert_eq!(unused, [("camera", 4)]);
+    }
+}

@@ -305,3 +305,85 @@ impl Lowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec::model;
+
+    /// The messages lowering gives a model with the one parameter `param`,
+    /// beside a value set `duration` of 5 and 10.
+    fn messages(param: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nvalue_sets:\n  \
+             duration: {{description: D., variant_prefix: S, values: [5, 10]}}\n\
+             models:\n{}",
+            model(
+                "m",
+                &[
+                    "length: {type: enum, values: duration, description: L.}",
+                    param
+                ]
+            )
+        );
+        match crate::load(&text, "t.yaml") {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    #[test]
+    fn an_enum_default_must_be_a_member_of_the_right_json_type() {
+        assert_eq!(
+            messages("other: {type: enum, values: duration, default: 10, description: O.}"),
+            Vec::<String>::new()
+        );
+        // "10" is the right text in the wrong JSON type.
+        assert_eq!(
+            messages("other: {type: enum, values: duration, default: \"10\", description: O.}"),
+            [r#"default "10" is not one of the allowed values (5, 10) of value set `duration`"#]
+        );
+    }
+
+    #[test]
+    fn a_literal_of_another_type_than_its_field_is_refused() {
+        assert_eq!(
+            messages("flag: {type: boolean, example: 1, description: F.}"),
+            ["example 1 does not have the field's type `boolean`"]
+        );
+        assert_eq!(
+            messages("text: {type: string, max_length: 3, example: abcd, description: T.}"),
+            [r#"example "abcd" breaks the field's length limits"#]
+        );
+        // Length counts characters, not bytes.
+        assert_eq!(
+            messages("text: {type: string, max_length: 3, example: été, description: T.}"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn url_and_image_literals_follow_the_runtime_rules() {
+        let http = messages("hook: {type: url, example: \"http://a.example\", description: H.}");
+        let [message] = http.as_slice() else {
+            panic!("one error: {http:?}");
+        };
+        assert!(
+            message.starts_with(r#"example "http://a.example" is not a valid https URL: "#),
+            "{message}"
+        );
+        let data = messages(
+            "image: {type: image_input, example: \"data:text/plain;base64,AA==\", description: I.}",
+        );
+        let [message] = data.as_slice() else {
+            panic!("one error: {data:?}");
+        };
+        assert!(
+            message.contains("is not a valid image data URI"),
+            "{message}"
+        );
+        assert_eq!(
+            messages("hook: {type: url, default: \"https://a.example\", description: H.}"),
+            ["a `url` field has no default"]
+        );
+    }
+}
