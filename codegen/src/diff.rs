@@ -21,7 +21,9 @@ use std::fmt;
 
 use orux_runtime::display::escape;
 
-use crate::ir::{DirectiveSet, Field, FieldType, Ir, Literal, Model, StringRules, ValueSet};
+use crate::ir::{
+    DirectiveSet, DirectiveSetId, Field, FieldType, Ir, Literal, Model, StringRules, ValueSet,
+};
 
 /// How a change affects users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -443,7 +445,7 @@ impl Differ<'_> {
     /// The spec type name, with the Rust enum for an enum field.
     fn type_name(&self, ir: &Ir, ty: &FieldType) -> String {
         match ty {
-            FieldType::Enum(index) => match ir.value_sets.get(*index) {
+            FieldType::Enum(id) => match ir.value_set(*id) {
                 Some(set) => format!("enum `{}`", set.rust_name),
                 None => "enum".to_owned(),
             },
@@ -458,8 +460,8 @@ impl Differ<'_> {
                 self.string_rules(model, &new.wire_name, before, after);
             }
             (FieldType::Enum(before), FieldType::Enum(after)) => {
-                let before = self.old.value_sets.get(*before);
-                let after = self.new.value_sets.get(*after);
+                let before = self.old.value_set(*before);
+                let after = self.new.value_set(*after);
                 if let (Some(before), Some(after)) = (before, after) {
                     self.enum_values(model, &new.wire_name, before, after);
                 }
@@ -546,10 +548,8 @@ impl Differ<'_> {
             };
             self.push(class, m, f, message);
         }
-        let set_id = |ir: &Ir, index: Option<usize>| {
-            index
-                .and_then(|i| ir.directive_sets.get(i))
-                .map(|s| s.id.clone())
+        let set_id = |ir: &Ir, id: Option<DirectiveSetId>| {
+            id.and_then(|id| ir.directive_set(id)).map(|s| s.id.clone())
         };
         let (before, after) = (
             set_id(self.old, old.directives),

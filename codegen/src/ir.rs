@@ -8,12 +8,64 @@
 /// Everything the emitters need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ir {
-    /// Closed value sets, each one Rust enum.
+    /// Closed value sets, each one Rust enum; a field names one by
+    /// [`ValueSetId`], looked up with [`Ir::value_set`].
     pub value_sets: Vec<ValueSet>,
-    /// Inline prompt directive sets.
+    /// Inline prompt directive sets; a field names one by [`DirectiveSetId`],
+    /// looked up with [`Ir::directive_set`].
     pub directive_sets: Vec<DirectiveSet>,
     /// The models, in spec order.
     pub models: Vec<Model>,
+}
+
+/// Which value set of an [`Ir`] an enum field takes its values from.
+///
+/// Only lowering hands out ids (like typify's `TypeId`), so an id from a
+/// lowered IR always resolves in that IR. The lookup still answers `None`
+/// for an id of another IR, or for an IR edited after lowering, so that an
+/// emitter reports the impossible case instead of panicking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ValueSetId(usize);
+
+/// Which directive set of an [`Ir`] a string field's directives come from.
+/// Handed out by lowering, like [`ValueSetId`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DirectiveSetId(usize);
+
+impl ValueSetId {
+    /// The id of the value set at `index` of [`Ir::value_sets`].
+    pub(crate) fn new(index: usize) -> ValueSetId {
+        ValueSetId(index)
+    }
+
+    /// Its place in [`Ir::value_sets`].
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl DirectiveSetId {
+    /// The id of the directive set at `index` of [`Ir::directive_sets`].
+    pub(crate) fn new(index: usize) -> DirectiveSetId {
+        DirectiveSetId(index)
+    }
+
+    /// Its place in [`Ir::directive_sets`].
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl Ir {
+    /// The value set `id` names; `None` only for an id this IR did not hand out.
+    pub fn value_set(&self, id: ValueSetId) -> Option<&ValueSet> {
+        self.value_sets.get(id.0)
+    }
+
+    /// The directive set `id` names; `None` only for an id this IR did not hand out.
+    pub fn directive_set(&self, id: DirectiveSetId) -> Option<&DirectiveSet> {
+        self.directive_sets.get(id.0)
+    }
 }
 
 /// A scalar written in the spec: an allowed value, a default or an example.
@@ -164,8 +216,8 @@ pub enum FieldType {
     Url,
     /// JSON `true` / `false`.
     Boolean,
-    /// One member of a value set (index into [`Ir::value_sets`]).
-    Enum(usize),
+    /// One member of a value set ([`Ir::value_set`]).
+    Enum(ValueSetId),
     /// An https URL, an image data URI, or `{"task_id": …}`.
     ImageInput,
 }
@@ -177,8 +229,8 @@ pub struct StringRules {
     pub min_length: Option<u64>,
     /// Most number of characters.
     pub max_length: Option<u64>,
-    /// Inline directives checked inside the text (index into [`Ir::directive_sets`]).
-    pub directives: Option<usize>,
+    /// Inline directives checked inside the text ([`Ir::directive_set`]).
+    pub directives: Option<DirectiveSetId>,
 }
 
 impl FieldType {

@@ -1,7 +1,9 @@
 //! The spec as written: the located YAML tree read into plain structs.
 //!
 //! This stage checks *shape* only (every key known, every value of the right YAML
-//! kind, no key written twice) and reports all such problems at once. Meaning
+//! kind, no key written twice) and reports all such problems at once. Literals
+//! (allowed values, defaults, examples, example bodies) leave it typed, as
+//! [`Scalar`]s, so no later stage reads YAML nodes. Meaning
 //! (references, allowed values, names) is checked when lowering, in
 //! [`crate::lower`].
 
@@ -44,7 +46,58 @@ pub struct ValueSetDef {
     /// Prepended to each Rust variant name.
     pub variant_prefix: Option<Located<String>>,
     /// The values, as written.
-    pub values: Vec<Located<Node>>,
+    pub values: Vec<Located<Scalar>>,
+}
+
+/// A literal written in the spec (an allowed value, a default, an example
+/// value), typed when the spec is read so that lowering never matches on YAML.
+///
+/// Which scalars a place accepts is a question of meaning (a value set takes
+/// strings and integers, a default anything its field's type allows), so a
+/// node that is no scalar at all is kept as [`Scalar::NotScalar`] and reported
+/// by lowering, at its [`Located::loc`], in the words of that place.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// A string (plain or quoted).
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// Something other than a string, integer or boolean.
+    NotScalar {
+        /// What was written instead, for messages ("a mapping", "null", "a number").
+        found: &'static str,
+    },
+}
+
+impl Scalar {
+    /// Types one YAML node.
+    fn from_node(node: &Located<Node>) -> Located<Scalar> {
+        let value = match &node.value {
+            Node::Str(s) => Scalar::String(s.clone()),
+            Node::Int(i) => Scalar::Integer(*i),
+            Node::Bool(b) => Scalar::Bool(*b),
+            other => Scalar::NotScalar {
+                found: other.kind(),
+            },
+        };
+        Located {
+            value,
+            loc: node.loc,
+        }
+    }
+
+    /// What kind of value this is, in the words of YAML messages ("a string",
+    /// "a boolean", "a mapping").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Scalar::String(_) => "a string",
+            Scalar::Integer(_) => "an integer",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::NotScalar { found } => found,
+        }
+    }
 }
 
 /// A set of inline prompt directives.
@@ -70,11 +123,11 @@ pub struct ParamDef {
     /// `required:`.
     pub required: Option<Located<bool>>,
     /// `default:`.
-    pub default: Option<Located<Node>>,
+    pub default: Option<Located<Scalar>>,
     /// `description:`.
     pub description: Option<Located<String>>,
     /// `example:`.
-    pub example: Option<Located<Node>>,
+    pub example: Option<Located<Scalar>>,
     /// `values:` names a value set (enums).
     pub values: Option<Located<String>>,
     /// `min_length:` (strings).
@@ -118,7 +171,7 @@ pub struct ExampleDef {
     /// `summary:`, one line.
     pub summary: Option<Located<String>>,
     /// `body:`, the request's fields (without `model`), in file order.
-    pub body: Vec<Named<Located<Node>>>,
+    pub body: Vec<Named<Located<Scalar>>>,
 }
 
 /// Keys a full parameter definition may use.
@@ -198,7 +251,12 @@ fn read_value_set(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -
     def.description = map.string("description", sink);
     def.variant_prefix = map.string("variant_prefix", sink);
     match map.take("values") {
-        Some(values) => def.values = list(values, subject, sink).to_vec(),
+        Some(values) => {
+            def.values = list(values, subject, sink)
+                .iter()
+                .map(Scalar::from_node)
+                .collect();
+        }
         None => sink.error(node.loc, subject, "missing key `values`"),
     }
     map.finish(&["description", "variant_prefix", "values"], sink);
@@ -318,7 +376,9 @@ fn read_example(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> 
     def.summary = map.string("summary", sink);
     match map.take("body") {
         Some(body) => {
-            def.body = named_map(body, "field name", subject, sink, |n, _, _| n.clone());
+            def.body = named_map(body, "field name", subject, sink, |n, _, _| {
+                Scalar::from_node(n)
+            });
         }
         None => sink.error(node.loc, subject, "missing key `body`"),
     }
@@ -345,9 +405,9 @@ fn read_param(
     def.use_ = map.string("use", sink);
     def.ty = map.string("type", sink);
     def.required = map.boolean("required", sink);
-    def.default = map.take("default").cloned();
+    def.default = map.take("default").map(Scalar::from_node);
     def.description = map.string("description", sink);
-    def.example = map.take("example").cloned();
+    def.example = map.take("example").map(Scalar::from_node);
     def.values = map.string("values", sink);
     def.min_length = map.int("min_length", sink);
     def.max_length = map.int("max_length", sink);
@@ -610,4 +670,144 @@ fn boolean(node: &Located<Node>, subject: Subject<'_>, sink: &mut Sink) -> Optio
         Node::Bool(b) => Some(*b),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spec read from `text`, with the shape errors it drew.
+    fn read_text(text: &str) -> (Spec, Vec<crate::SpecError>) {
+        let tree = crate::yaml::parse(text, 1 << 20).expect("test YAML parses");
+        let mut sink = Sink::default();
+        let spec = read(&tree, &mut sink);
+        let errors = sink.finish("t.yaml").err().map_or(Vec::new(), |e| e.errors);
+        (spec, errors)
+    }
+
+    const PARAMS: &str = "\
+version: 1
+models: {}
+shared_params:
+  as_int: {type: string, default: 5}
+  as_string: {type: string, default: \"5\"}
+  as_bool: {type: string, default: true, example: yes}
+  as_map: {type: string, default: {a: 1}}
+  as_list: {type: string, example: [1]}
+  as_null: {type: string, example: null}
+  as_float: {type: string, example: 1.5}
+";
+
+    fn param<'s>(spec: &'s Spec, name: &str) -> &'s ParamDef {
+        &spec
+            .shared_params
+            .iter()
+            .find(|p| p.name.value == name)
+            .unwrap_or_else(|| panic!("{name} was read"))
+            .def
+    }
+
+    #[test]
+    fn literals_are_typed_with_their_place() {
+        let (spec, errors) = read_text(PARAMS);
+        assert!(errors.is_empty(), "{errors:?}");
+        let default = |name: &str| param(&spec, name).default.clone().expect("a default");
+        let example = |name: &str| param(&spec, name).example.clone().expect("an example");
+        // 5 and "5" stay apart: an integer is no string.
+        assert_eq!(default("as_int").value, Scalar::Integer(5));
+        assert_eq!(default("as_string").value, Scalar::String("5".to_owned()));
+        assert_eq!(default("as_bool").value, Scalar::Bool(true));
+        // Typed as the YAML reader types it (`yes` is YAML 1.1's true).
+        assert_eq!(example("as_bool").value, Scalar::Bool(true));
+        let at = default("as_int").loc;
+        assert_eq!((at.line, at.column), (4, 35));
+    }
+
+    #[test]
+    fn a_node_where_a_scalar_belongs_keeps_what_it_is_and_where() {
+        let (spec, errors) = read_text(PARAMS);
+        assert!(errors.is_empty(), "{errors:?}");
+        let map = param(&spec, "as_map").default.clone().expect("a default");
+        assert_eq!(map.value, Scalar::NotScalar { found: "a mapping" });
+        assert_eq!((map.loc.line, map.loc.column), (7, 35));
+        for (name, found) in [
+            ("as_list", "a list"),
+            ("as_null", "null"),
+            ("as_float", "a number"),
+        ] {
+            let example = param(&spec, name).example.clone().expect("an example");
+            assert_eq!(example.value, Scalar::NotScalar { found }, "{name}");
+            assert_eq!(example.value.kind(), found);
+        }
+    }
+
+    #[test]
+    fn lowering_reports_a_non_scalar_at_its_place() {
+        let text = "\
+version: 1
+models:
+  m:
+    name: M
+    vendor: V
+    description: D.
+    kind: text-to-video
+    max_duration: null
+    capabilities: []
+    params:
+      prompt: {type: string, description: P., default: [a, b]}
+";
+        let errors = crate::load(text, "t.yaml").expect_err("a list is no default");
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {errors}");
+        };
+        assert_eq!(error.message, "default must be a scalar, found a list");
+        assert_eq!((error.loc.line, error.loc.column), (11, 56));
+        assert_eq!(error.model.as_deref(), Some("m"));
+        assert_eq!(error.field.as_deref(), Some("prompt"));
+    }
+
+    #[test]
+    fn value_set_members_and_example_bodies_are_typed() {
+        let text = "\
+version: 1
+value_sets:
+  s: {description: S., values: [5, \"5\", false, {a: 1}]}
+models:
+  m:
+    params: {}
+    examples:
+      e: {summary: E., body: {num: 10, t: ten, b: false, l: []}}
+";
+        let (spec, _) = read_text(text);
+        let values: Vec<&Scalar> = spec.value_sets[0]
+            .def
+            .values
+            .iter()
+            .map(|v| &v.value)
+            .collect();
+        assert_eq!(
+            values,
+            [
+                &Scalar::Integer(5),
+                &Scalar::String("5".to_owned()),
+                &Scalar::Bool(false),
+                &Scalar::NotScalar { found: "a mapping" },
+            ]
+        );
+        let body: Vec<(&str, &Scalar)> = spec.models[0].def.examples[0]
+            .def
+            .body
+            .iter()
+            .map(|entry| (entry.name.value.as_str(), &entry.def.value))
+            .collect();
+        assert_eq!(
+            body,
+            [
+                ("num", &Scalar::Integer(10)),
+                ("t", &Scalar::String("ten".to_owned())),
+                ("b", &Scalar::Bool(false)),
+                ("l", &Scalar::NotScalar { found: "a list" }),
+            ]
+        );
+    }
 }

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use orux_codegen::ir::{Field, FieldType, Ir, Literal, Model, SetKind};
+use orux_codegen::ir::{Field, FieldType, Ir, Literal, Model, SetKind, ValueSet, ValueSetId};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -112,7 +112,7 @@ pub fn valid_values(ir: &Ir, field: &Field) -> Vec<String> {
             if let Some(max) = rules.max_length {
                 values.push(json_string(&"é".repeat(to_len(max))));
             }
-            if let Some(set) = rules.directives.and_then(|i| ir.directive_sets.get(i)) {
+            if let Some(set) = rules.directives.and_then(|id| ir.directive_set(id)) {
                 for directive in &set.values {
                     values.push(json_string(&format!("[{directive}] a paper boat")));
                 }
@@ -125,7 +125,7 @@ pub fn valid_values(ir: &Ir, field: &Field) -> Vec<String> {
         }
         FieldType::Url => vec![example.unwrap_or_else(|| json_string("https://example.com/a"))],
         FieldType::Boolean => vec!["true".to_owned(), "false".to_owned()],
-        FieldType::Enum(index) => ir.value_sets[*index]
+        FieldType::Enum(id) => value_set(ir, *id)
             .variants
             .iter()
             .map(|v| v.wire.to_json())
@@ -259,11 +259,11 @@ fn wrong_types(ir: &Ir, field: &Field) -> Vec<String> {
     match &field.ty {
         FieldType::String(_) | FieldType::Url => vec![number, boolean, object, array],
         FieldType::Boolean => vec![json_string("true"), "1".to_owned(), object, array],
-        FieldType::Enum(index) => match ir.value_sets[*index].kind {
+        FieldType::Enum(id) => match value_set(ir, *id).kind {
             SetKind::String => vec![number, boolean, object, array],
             SetKind::Integer => {
                 // The right value in the wrong JSON type: `"5"` for 5.
-                let first = ir.value_sets[*index].variants[0].wire.to_json();
+                let first = value_set(ir, *id).variants[0].wire.to_json();
                 vec![json_string(&first), boolean, object, array]
             }
         },
@@ -302,8 +302,8 @@ fn outside_values(ir: &Ir, field: &Field) -> Vec<String> {
             ])
             .collect(),
         FieldType::Boolean => Vec::new(),
-        FieldType::Enum(index) => {
-            let set = &ir.value_sets[*index];
+        FieldType::Enum(id) => {
+            let set = value_set(ir, *id);
             let allowed: Vec<&Literal> = set.variants.iter().map(|v| &v.wire).collect();
             match set.kind {
                 SetKind::String => {
@@ -353,4 +353,10 @@ fn outside_values(ir: &Ir, field: &Field) -> Vec<String> {
             }
         }
     }
+}
+
+/// The value set an enum field of the lowered spec names.
+fn value_set(ir: &Ir, id: ValueSetId) -> &ValueSet {
+    ir.value_set(id)
+        .unwrap_or_else(|| panic!("a lowered IR resolves its own id {id:?}"))
 }

@@ -7,10 +7,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, info_static, wire_value};
+use super::{EmitError, directive_set, doc, ident, info_static, value_set, wire_value};
 use crate::ir::{Field, FieldType, Ir, Model};
 
-pub(super) fn emit(ir: &Ir) -> TokenStream {
+pub(super) fn emit(ir: &Ir) -> Result<TokenStream, EmitError> {
     let directive_sets = ir.directive_sets.iter().map(|set| {
         let name = ident(&set.rust_const);
         let id = &set.id;
@@ -26,20 +26,25 @@ pub(super) fn emit(ir: &Ir) -> TokenStream {
             };
         }
     });
-    let models = ir.models.iter().map(|model| model_info(ir, model));
+    let models = ir
+        .models
+        .iter()
+        .map(|model| model_info(ir, model))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|message| EmitError::impossible("catalog.rs", message))?;
     let statics: Vec<_> = ir.models.iter().map(info_static).collect();
     let count = proc_macro2::Literal::usize_unsuffixed(ir.models.len());
-    quote! {
+    Ok(quote! {
         //! The model catalog: metadata and parameter tables of every model.
         #(#directive_sets)*
         #(#models)*
 
         /// Every model, in spec order.
         pub static MODELS: [&::orux_runtime::ModelInfo; #count] = [#(&#statics),*];
-    }
+    })
 }
 
-fn model_info(ir: &Ir, model: &Model) -> TokenStream {
+fn model_info(ir: &Ir, model: &Model) -> Result<TokenStream, String> {
     let name = info_static(model);
     let id = &model.id;
     let display = &model.name;
@@ -54,9 +59,13 @@ fn model_info(ir: &Ir, model: &Model) -> TokenStream {
         None => quote! { ::std::option::Option::None },
     };
     let capabilities = model.capabilities.iter().map(|c| ident(c.rust_name()));
-    let fields = model.fields.iter().map(|field| field_info(ir, field));
+    let fields = model
+        .fields
+        .iter()
+        .map(|field| field_info(ir, field))
+        .collect::<Result<Vec<_>, String>>()?;
     let docs = doc(&format!("`{id}`: {display}."));
-    quote! {
+    Ok(quote! {
         #docs
         pub static #name: ::orux_runtime::ModelInfo = ::orux_runtime::ModelInfo {
             id: #id,
@@ -68,10 +77,10 @@ fn model_info(ir: &Ir, model: &Model) -> TokenStream {
             capabilities: &[#(::orux_runtime::Capability::#capabilities),*],
             fields: &[#(#fields),*],
         };
-    }
+    })
 }
 
-fn field_info(ir: &Ir, field: &Field) -> TokenStream {
+fn field_info(ir: &Ir, field: &Field) -> Result<TokenStream, String> {
     let name = &field.wire_name;
     let required = field.required;
     let description = &field.description;
@@ -95,10 +104,13 @@ fn field_info(ir: &Ir, field: &Field) -> TokenStream {
                 let n = proc_macro2::Literal::u64_unsuffixed(n);
                 quote! { ::std::option::Option::Some(#n) }
             });
-            let directives = rules.directives.map_or(none.clone(), |index| {
-                let set = ident(&ir.directive_sets[index].rust_const);
-                quote! { ::std::option::Option::Some(&#set) }
-            });
+            let directives = match rules.directives {
+                Some(id) => {
+                    let set = ident(&directive_set(ir, id)?.rust_const);
+                    quote! { ::std::option::Option::Some(&#set) }
+                }
+                None => none.clone(),
+            };
             (quote! { String }, Vec::new(), min, max, directives)
         }
         FieldType::Url => (
@@ -122,8 +134,8 @@ fn field_info(ir: &Ir, field: &Field) -> TokenStream {
             none.clone(),
             none.clone(),
         ),
-        FieldType::Enum(index) => {
-            let set = &ir.value_sets[*index];
+        FieldType::Enum(id) => {
+            let set = value_set(ir, *id)?;
             let id = &set.id;
             let rust = &set.rust_name;
             let allowed = set.variants.iter().map(|v| wire_value(&v.wire)).collect();
@@ -136,7 +148,7 @@ fn field_info(ir: &Ir, field: &Field) -> TokenStream {
             )
         }
     };
-    quote! {
+    Ok(quote! {
         ::orux_runtime::FieldInfo {
             name: #name,
             kind: ::orux_runtime::FieldKind::#kind,
@@ -149,5 +161,5 @@ fn field_info(ir: &Ir, field: &Field) -> TokenStream {
             max_length: #max_length,
             directives: #directives,
         }
-    }
+    })
 }

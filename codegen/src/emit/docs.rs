@@ -147,7 +147,7 @@ fn model_section(out: &mut String, ir: &Ir, model: &Model) {
     out.push('\n');
     for field in &model.fields {
         if let FieldType::String(rules) = &field.ty
-            && let Some(set) = rules.directives.and_then(|i| ir.directive_sets.get(i))
+            && let Some(set) = rules.directives.and_then(|id| ir.directive_set(id))
         {
             let _ = write!(
                 out,
@@ -204,7 +204,7 @@ fn directive_sets(out: &mut String, ir: &Ir) {
 /// What values a field accepts, in the words `orux explain` uses.
 fn allowed(ir: &Ir, field: &Field) -> String {
     match &field.ty {
-        FieldType::Enum(index) => ir.value_sets.get(*index).map_or(String::new(), |set| {
+        FieldType::Enum(id) => ir.value_set(*id).map_or(String::new(), |set| {
             let values: Vec<Literal> = set.variants.iter().map(|v| v.wire.clone()).collect();
             describe_literals(&values)
         }),

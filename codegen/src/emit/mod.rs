@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{FieldType, Ir, Literal};
+use crate::ir::{DirectiveSet, DirectiveSetId, FieldType, Ir, Literal, ValueSet, ValueSetId};
 
 /// The first line of every generated Rust file.
 pub const HEADER: &str =
@@ -87,7 +87,7 @@ pub fn rust_files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = vec![
         rust_file("mod.rs", module_tree())?,
         rust_file(value_sets::FILE, value_sets::emit(ir)?)?,
-        rust_file("catalog.rs", catalog::emit(ir))?,
+        rust_file("catalog.rs", catalog::emit(ir)?)?,
         rust_file("task_request.rs", task_request::emit(ir))?,
         rust_file("models/mod.rs", models::emit_index(ir))?,
         rust_file("schema.rs", schema::embed(ir))?,
@@ -154,18 +154,32 @@ fn wire_value(literal: &Literal) -> TokenStream {
     }
 }
 
+/// The value set `id` names; Err (the message) for an id lowering did not
+/// hand out.
+fn value_set(ir: &Ir, id: ValueSetId) -> Result<&ValueSet, String> {
+    ir.value_set(id)
+        .ok_or_else(|| format!("names no value set ({id:?})"))
+}
+
+/// The directive set `id` names; Err (the message) for an id lowering did
+/// not hand out.
+fn directive_set(ir: &Ir, id: DirectiveSetId) -> Result<&DirectiveSet, String> {
+    ir.directive_set(id)
+        .ok_or_else(|| format!("names no directive set ({id:?})"))
+}
+
 /// The Rust type of a field's value (without the `Option` of optional fields).
-fn field_type(ir: &Ir, ty: &FieldType) -> TokenStream {
-    match ty {
+fn field_type(ir: &Ir, ty: &FieldType) -> Result<TokenStream, String> {
+    Ok(match ty {
         FieldType::String(_) => quote! { ::std::string::String },
         FieldType::Url => quote! { ::orux_runtime::HttpsUrl },
         FieldType::Boolean => quote! { bool },
-        FieldType::Enum(index) => {
-            let name = ident(&ir.value_sets[*index].rust_name);
+        FieldType::Enum(id) => {
+            let name = ident(&value_set(ir, *id)?.rust_name);
             quote! { crate::generated::value_sets::#name }
         }
         FieldType::ImageInput => quote! { ::orux_runtime::ImageInput },
-    }
+    })
 }
 
 /// The name of a model's static `ModelInfo` in the catalog (`SORA2`).
@@ -174,9 +188,8 @@ fn info_static(model: &crate::ir::Model) -> Ident {
 }
 
 /// Human text listing a field's allowed values for rustdoc: `` `5`, `10` ``.
-fn allowed_values_doc(ir: &Ir, index: usize) -> String {
-    ir.value_sets[index]
-        .variants
+fn allowed_values_doc(set: &ValueSet) -> String {
+    set.variants
         .iter()
         .map(|v| format!("`{}`", v.wire.to_json()))
         .collect::<Vec<_>>()
@@ -268,9 +281,14 @@ mod tests {
         let field = sora2_field(&mut ir, "duration");
         // No accessor either, so the Rust files do not fail first on it.
         field.default = None;
-        field.ty = FieldType::Enum(usize::MAX);
+        field.ty = FieldType::Enum(crate::ir::ValueSetId::new(usize::MAX));
         let error = schema::files(&ir).expect_err("an error");
         assert_eq!(error.path, PathBuf::from("schema/orux-models.schema.json"));
         assert_eq!(error.message, "field `duration` names no value set");
+        // The Rust files name the model and field, instead of panicking on
+        // an index out of bounds.
+        let error = rust_files(&ir).expect_err("an error");
+        assert_eq!(error.path, PathBuf::from("src/generated/catalog.rs"));
+        assert!(error.message.contains("names no value set"), "{error}");
     }
 }

@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{EmitError, allowed_values_doc, doc, field_type, ident, info_static};
+use super::{
+    EmitError, allowed_values_doc, directive_set, doc, field_type, ident, info_static, value_set,
+};
 use crate::ir::{Field, FieldType, Ir, Literal, Model};
 
 pub(super) fn emit_index(ir: &Ir) -> TokenStream {
@@ -36,16 +38,26 @@ pub(super) fn emit_model(ir: &Ir, model: &Model, name: &str) -> Result<TokenStre
         model.vendor,
         model.kind.as_str()
     ));
-    let fields = model.fields.iter().map(|field| struct_field(ir, field));
+    let impossible = |message: String| EmitError::impossible(name, format!("{id}.{message}"));
     let mut accessors = Vec::new();
     for field in &model.fields {
         if let Some(default) = &field.default {
-            accessors.push(accessor(ir, field, default).map_err(|message| {
-                EmitError::impossible(name, format!("{id}.{}: {message}", field.wire_name))
-            })?);
+            accessors.push(
+                accessor(ir, field, default)
+                    .map_err(|message| impossible(format!("{}: {message}", field.wire_name)))?,
+            );
         }
     }
-    let constructor = constructor(ir, model);
+    let fields = model
+        .fields
+        .iter()
+        .map(|field| {
+            struct_field(ir, field)
+                .map_err(|message| impossible(format!("{}: {message}", field.wire_name)))
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    let constructor =
+        constructor(ir, model).map_err(|message| impossible(format!("new: {message}")))?;
     let validator = validator(model);
     let module_doc = format!(" `{id}`: {}.", model.name);
     Ok(quote! {
@@ -77,10 +89,10 @@ pub(super) fn emit_model(ir: &Ir, model: &Model, name: &str) -> Result<TokenStre
     })
 }
 
-fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
+fn struct_field(ir: &Ir, field: &Field) -> Result<TokenStream, String> {
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
-    let ty = field_type(ir, &field.ty);
+    let ty = field_type(ir, &field.ty)?;
     let mut text = field.description.clone();
     text.push_str("\n\n");
     text.push_str(if field.required {
@@ -91,8 +103,9 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
     if let Some(default) = &field.default {
         text.push_str(&format!(" Default: `{}`.", default.to_json()));
     }
-    if let FieldType::Enum(index) = &field.ty {
-        text.push_str(&format!(" Allowed: {}.", allowed_values_doc(ir, *index)));
+    if let FieldType::Enum(id) = &field.ty {
+        let allowed = allowed_values_doc(value_set(ir, *id)?);
+        text.push_str(&format!(" Allowed: {allowed}."));
     }
     match &field.ty {
         FieldType::String(rules) => {
@@ -104,8 +117,8 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
             if let Some(max) = rules.max_length {
                 text.push_str(&format!(" At most {max} characters."));
             }
-            if let Some(index) = rules.directives {
-                let set = &ir.directive_sets[index];
+            if let Some(id) = rules.directives {
+                let set = directive_set(ir, id)?;
                 text.push_str(&format!(
                     " Inline directives: {}.",
                     set.values
@@ -122,7 +135,7 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
     let docs = doc(&text);
     let rename = (field.rust_name.trim_start_matches("r#") != wire)
         .then(|| quote! { #[serde(rename = #wire)] });
-    if field.required {
+    Ok(if field.required {
         quote! { #docs #rename pub #name: #ty }
     } else {
         quote! {
@@ -135,24 +148,27 @@ fn struct_field(ir: &Ir, field: &Field) -> TokenStream {
             )]
             pub #name: ::std::option::Option<#ty>
         }
-    }
+    })
 }
 
 /// `Request::new(required…)`: every required field set, every optional one absent.
-fn constructor(ir: &Ir, model: &Model) -> TokenStream {
+fn constructor(ir: &Ir, model: &Model) -> Result<TokenStream, String> {
     let required: Vec<&Field> = model.fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let name = ident(&f.rust_name);
-        match &f.ty {
-            FieldType::String(_) => {
-                quote! { #name: impl ::std::convert::Into<::std::string::String> }
-            }
-            ty => {
-                let ty = field_type(ir, ty);
-                quote! { #name: #ty }
-            }
-        }
-    });
+    let params = required
+        .iter()
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            Ok(match &f.ty {
+                FieldType::String(_) => {
+                    quote! { #name: impl ::std::convert::Into<::std::string::String> }
+                }
+                ty => {
+                    let ty = field_type(ir, ty)?;
+                    quote! { #name: #ty }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let inits = model.fields.iter().map(|f| {
         let name = ident(&f.rust_name);
         match (&f.ty, f.required) {
@@ -174,12 +190,12 @@ fn constructor(ir: &Ir, model: &Model) -> TokenStream {
         )
     };
     let docs = doc(&text);
-    quote! {
+    Ok(quote! {
         #docs
         pub fn new(#(#params),*) -> Self {
             Self { #(#inits),* }
         }
-    }
+    })
 }
 
 /// `request.field()`: the value, or its documented default when absent.
@@ -192,8 +208,8 @@ fn accessor(ir: &Ir, field: &Field, default: &Literal) -> Result<TokenStream, St
         default.to_json()
     ));
     let body = match (&field.ty, default) {
-        (FieldType::Enum(index), literal) => {
-            let set = &ir.value_sets[*index];
+        (FieldType::Enum(id), literal) => {
+            let set = value_set(ir, *id)?;
             let set_name = ident(&set.rust_name);
             let variant = set
                 .variants

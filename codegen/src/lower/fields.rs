@@ -1,6 +1,13 @@
 //! Fields: shared parameters, types, lengths and literal values.
 
-use super::*;
+use super::{Lowerer, description, unknown};
+use crate::diagnostic::Subject;
+use crate::ir::{Field, FieldType, Literal, StringRules};
+use crate::naming;
+use crate::spec::{Named, ParamDef, Scalar, Spec};
+use crate::yaml::Located;
+// The runtime's own URL and data-URI rules check the spec's values.
+use orux_runtime::{DataUri, FieldKind, HttpsUrl};
 
 impl Lowerer<'_> {
     /// A model's `{use: shared}` entry: the shared parameter, with this model's
@@ -10,20 +17,25 @@ impl Lowerer<'_> {
         param: &Named<ParamDef>,
         used: &Located<String>,
         spec: &Spec,
-        shared: &[Option<Field>],
         subject: Subject<'_>,
     ) -> Option<Field> {
-        let Some(&index) = self.shared_index.get(used.value.as_str()) else {
+        let Some(place) = self.shared.use_named(&used.value) else {
             let names: Vec<&str> = spec
                 .shared_params
                 .iter()
                 .map(|s| s.name.value.as_str())
                 .collect();
-            self.unknown(used, subject, "shared parameter", &names);
+            unknown(
+                self.sink,
+                &mut self.budget,
+                used,
+                subject,
+                "shared parameter",
+                &names,
+            );
             return None;
         };
-        self.used_shared[index] = true;
-        let base = &spec.shared_params[index].def;
+        let base = &spec.shared_params.get(place)?.def;
         if base.every_model.as_ref().is_some_and(|e| e.value) {
             self.sink.error(
                 used.loc,
@@ -36,7 +48,7 @@ impl Lowerer<'_> {
             return None;
         }
         // An error in the shared definition itself was reported there.
-        shared.get(index)?.as_ref()?;
+        self.shared.lowered(place)?;
         let overrides = &param.def;
         let merged = ParamDef {
             loc: param.def.loc,
@@ -73,7 +85,7 @@ impl Lowerer<'_> {
                 "a field name must start with a letter and hold only letters, digits and `_`",
             );
         }
-        let description = self.description(def.description.as_ref(), def.loc, subject);
+        let description = description(self.sink, def.description.as_ref(), def.loc, subject);
         let required = def.required.as_ref().is_some_and(|r| r.value);
         let ty = match &def.ty {
             None => {
@@ -170,20 +182,8 @@ impl Lowerer<'_> {
                     );
                 }
                 let directives = def.directives.as_ref().and_then(|d| {
-                    match self.directive_index.get(&d.value) {
-                        Some(&index) => {
-                            self.used_directives
-                                .resize(self.directive_sets.len(), false);
-                            self.used_directives[index] = true;
-                            Some(index)
-                        }
-                        None => {
-                            let names: Vec<String> = self.directive_index.keys().cloned().collect();
-                            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                            self.unknown(d, subject, "directive set", &names);
-                            None
-                        }
-                    }
+                    self.directives
+                        .resolve(d, subject, self.sink, &mut self.budget)
                 });
                 Some(FieldType::String(StringRules {
                     min_length,
@@ -200,23 +200,19 @@ impl Lowerer<'_> {
                         .error(ty.loc, subject, "`type: enum` needs `values: <value set>`");
                     return None;
                 };
-                match self.set_index.get(&values.value) {
-                    Some(&index) => {
-                        self.used_sets.resize(self.value_sets.len(), false);
-                        self.used_sets[index] = true;
-                        Some(FieldType::Enum(index))
-                    }
-                    None if self.broken_sets.contains(&values.value) => None,
-                    None => {
-                        let names: Vec<String> = self.set_index.keys().cloned().collect();
-                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                        self.unknown(values, subject, "value set", &names);
-                        None
-                    }
-                }
+                self.value_sets
+                    .resolve(values, subject, self.sink, &mut self.budget)
+                    .map(FieldType::Enum)
             }
             _ => {
-                self.unknown(ty, subject, "type", &FieldKind::SPEC_NAMES);
+                unknown(
+                    self.sink,
+                    &mut self.budget,
+                    ty,
+                    subject,
+                    "type",
+                    &FieldKind::SPEC_NAMES,
+                );
                 None
             }
         }
@@ -244,49 +240,26 @@ impl Lowerer<'_> {
     /// A default or example, checked against the field's type and constraints.
     pub(super) fn literal(
         &mut self,
-        node: &Located<Node>,
+        node: &Located<Scalar>,
         ty: &FieldType,
         subject: Subject<'_>,
         what: &str,
     ) -> Option<Literal> {
         let literal = match &node.value {
-            Node::Str(s) => Literal::String(s.clone()),
-            Node::Int(i) => Literal::Integer(*i),
-            Node::Bool(b) => Literal::Bool(*b),
-            other => {
+            Scalar::String(s) => Literal::String(s.clone()),
+            Scalar::Integer(i) => Literal::Integer(*i),
+            Scalar::Bool(b) => Literal::Bool(*b),
+            Scalar::NotScalar { found } => {
                 self.sink.error(
                     node.loc,
                     subject,
-                    format!("{what} must be a scalar, found {}", other.kind()),
+                    format!("{what} must be a scalar, found {found}"),
                 );
                 return None;
             }
         };
         let problem = match (ty, &literal) {
-            (FieldType::Enum(index), _) => {
-                let set = &self.value_sets[*index].0;
-                let allowed = self
-                    .set_members
-                    .get(*index)
-                    .is_some_and(|members| members.binary_search(&literal).is_ok());
-                (!allowed).then(|| {
-                    let mut listed: Vec<String> = set
-                        .variants
-                        .iter()
-                        .take(LISTED_VALUES)
-                        .map(|v| v.wire.to_json())
-                        .collect();
-                    if set.variants.len() > LISTED_VALUES {
-                        listed.push(format!("… {} in all", set.variants.len()));
-                    }
-                    format!(
-                        "{what} {} is not one of the allowed values ({}) of value set `{}`",
-                        literal.to_json(),
-                        listed.join(", "),
-                        set.id
-                    )
-                })
-            }
+            (FieldType::Enum(id), _) => self.value_sets.not_a_member(*id, &literal, what),
             (FieldType::Boolean, Literal::Bool(_)) => None,
             (FieldType::String(rules), Literal::String(s)) => {
                 let chars = s.chars().count() as u64;
@@ -330,5 +303,87 @@ impl Lowerer<'_> {
             }
             None => Some(literal),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec::model;
+
+    /// The messages lowering gives a model with the one parameter `param`,
+    /// beside a value set `duration` of 5 and 10.
+    fn messages(param: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nvalue_sets:\n  \
+             duration: {{description: D., variant_prefix: S, values: [5, 10]}}\n\
+             models:\n{}",
+            model(
+                "m",
+                &[
+                    "length: {type: enum, values: duration, description: L.}",
+                    param
+                ]
+            )
+        );
+        match crate::load(&text, "t.yaml") {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    #[test]
+    fn an_enum_default_must_be_a_member_of_the_right_json_type() {
+        assert_eq!(
+            messages("other: {type: enum, values: duration, default: 10, description: O.}"),
+            Vec::<String>::new()
+        );
+        // "10" is the right text in the wrong JSON type.
+        assert_eq!(
+            messages("other: {type: enum, values: duration, default: \"10\", description: O.}"),
+            [r#"default "10" is not one of the allowed values (5, 10) of value set `duration`"#]
+        );
+    }
+
+    #[test]
+    fn a_literal_of_another_type_than_its_field_is_refused() {
+        assert_eq!(
+            messages("flag: {type: boolean, example: 1, description: F.}"),
+            ["example 1 does not have the field's type `boolean`"]
+        );
+        assert_eq!(
+            messages("text: {type: string, max_length: 3, example: abcd, description: T.}"),
+            [r#"example "abcd" breaks the field's length limits"#]
+        );
+        // Length counts characters, not bytes.
+        assert_eq!(
+            messages("text: {type: string, max_length: 3, example: été, description: T.}"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn url_and_image_literals_follow_the_runtime_rules() {
+        let http = messages("hook: {type: url, example: \"http://a.example\", description: H.}");
+        let [message] = http.as_slice() else {
+            panic!("one error: {http:?}");
+        };
+        assert!(
+            message.starts_with(r#"example "http://a.example" is not a valid https URL: "#),
+            "{message}"
+        );
+        let data = messages(
+            "image: {type: image_input, example: \"data:text/plain;base64,AA==\", description: I.}",
+        );
+        let [message] = data.as_slice() else {
+            panic!("one error: {data:?}");
+        };
+        assert!(
+            message.contains("is not a valid image data URI"),
+            "{message}"
+        );
+        assert_eq!(
+            messages("hook: {type: url, default: \"https://a.example\", description: H.}"),
+            ["a `url` field has no default"]
+        );
     }
 }

@@ -1,14 +1,19 @@
 //! Models: metadata, kind, capabilities, examples and field-name checks.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::budget::Charge;
+use super::{Lowerer, unknown};
+use crate::diagnostic::Subject;
+use crate::ir::{Capability, Field, FieldType, Model, ModelKind, RequestExample};
+use crate::naming;
+use crate::spec::{ExampleDef, ModelDef, Named, ParamDef, Spec};
+use crate::yaml::Loc;
 
 impl Lowerer<'_> {
-    pub(super) fn model(
-        &mut self,
-        named: &Named<crate::spec::ModelDef>,
-        spec: &Spec,
-        shared: &[Option<Field>],
-    ) -> Option<Model> {
+    /// Lowers one model: its metadata, its own fields, then the shared
+    /// `every_model` fields, then its examples.
+    pub(super) fn model(&mut self, named: &Named<ModelDef>, spec: &Spec) -> Option<Model> {
         let id = &named.name.value;
         let subject = Subject::model(id);
         let def = &named.def;
@@ -37,7 +42,14 @@ impl Lowerer<'_> {
             let found = ModelKind::from_spec_name(&k.value);
             if found.is_none() {
                 let names = ModelKind::ALL.map(ModelKind::as_str);
-                self.unknown(k, subject, "model kind", &names);
+                unknown(
+                    self.sink,
+                    &mut self.budget,
+                    k,
+                    subject,
+                    "model kind",
+                    &names,
+                );
             }
             found
         });
@@ -54,7 +66,14 @@ impl Lowerer<'_> {
                 Some(c) => capabilities.push(c),
                 None => {
                     let names = Capability::ALL.map(Capability::as_str);
-                    self.unknown(cap, subject, "capability", &names);
+                    unknown(
+                        self.sink,
+                        &mut self.budget,
+                        cap,
+                        subject,
+                        "capability",
+                        &names,
+                    );
                 }
             }
         }
@@ -76,7 +95,7 @@ impl Lowerer<'_> {
         for param in &def.params {
             let field_subject = subject.field(&param.name.value);
             let field = match &param.def.use_ {
-                Some(used) => self.use_shared(param, used, spec, shared, field_subject),
+                Some(used) => self.use_shared(param, used, spec, field_subject),
                 None => self.field(&param.name, &param.def, field_subject),
             };
             if let Some(field) = field {
@@ -91,11 +110,10 @@ impl Lowerer<'_> {
             .iter()
             .map(|p| (p.name.value.as_str(), p))
             .collect();
-        for index in self.every_model.clone() {
-            let Some(shared_param) = spec.shared_params.get(index) else {
+        for place in self.shared.use_every_model() {
+            let Some(shared_param) = spec.shared_params.get(place) else {
                 continue;
             };
-            self.used_shared[index] = true;
             if let Some(own) = own_params.get(shared_param.name.value.as_str()) {
                 self.sink.error(
                     own.name.loc,
@@ -105,11 +123,11 @@ impl Lowerer<'_> {
                         own.name.value
                     ),
                 );
-            } else if let Some(Some(field)) = shared.get(index) {
-                if !self.charge(field, named) {
+            } else if let Some(field) = self.shared.lowered(place).cloned() {
+                if !self.charge(&field, named) {
                     return None;
                 }
-                fields.push(field.clone());
+                fields.push(field);
             }
         }
         self.field_names(def, &fields, subject);
@@ -149,16 +167,23 @@ impl Lowerer<'_> {
         let name = &named.name.value;
         let def = &named.def;
         let errors_before = self.sink.len();
+        // Maps, so that a body of n keys against n fields costs n·log n.
+        let mut by_wire: BTreeMap<&str, &Field> = BTreeMap::new();
+        for field in fields {
+            by_wire.entry(field.wire_name.as_str()).or_insert(field);
+        }
+        let written: BTreeSet<&str> = def.body.iter().map(|e| e.name.value.as_str()).collect();
         let mut values = Vec::new();
         for entry in &def.body {
             let key = &entry.name;
             let field_subject = subject.field(&key.value);
-            let Some(field) = fields.iter().find(|f| f.wire_name == key.value) else {
+            let Some(field) = by_wire.get(key.value.as_str()) else {
                 let hint = if key.value == "model" {
                     "; the model is implied by where the example is written".to_owned()
                 } else {
                     let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-                    self.hint(&key.value, &names)
+                    self.budget
+                        .hint(&key.value, &names)
                         .map(|near| format!("; did you mean `{near}`?"))
                         .unwrap_or_default()
                 };
@@ -175,11 +200,7 @@ impl Lowerer<'_> {
             }
         }
         for field in fields.iter().filter(|f| f.required) {
-            if !def
-                .body
-                .iter()
-                .any(|entry| entry.name.value == field.wire_name)
-            {
+            if !written.contains(field.wire_name.as_str()) {
                 self.sink.error(
                     def.loc,
                     subject.field(&field.wire_name),
@@ -203,12 +224,7 @@ impl Lowerer<'_> {
     }
 
     /// Two fields of one model must not share a Rust name (`imageUrl`, `image_url`).
-    pub(super) fn field_names(
-        &mut self,
-        def: &crate::spec::ModelDef,
-        fields: &[Field],
-        subject: Subject<'_>,
-    ) {
+    pub(super) fn field_names(&mut self, def: &ModelDef, fields: &[Field], subject: Subject<'_>) {
         let mut first: BTreeMap<&str, &Field> = BTreeMap::new();
         let places: BTreeMap<&str, Loc> = def
             .params
@@ -246,40 +262,129 @@ impl Lowerer<'_> {
     /// and [`SpecLimits::max_allowed_values`]. `false` once either is
     /// exceeded; that is reported once, at the model where it happened, and
     /// no later model is expanded.
-    pub(super) fn charge(&mut self, field: &Field, model: &Named<crate::spec::ModelDef>) -> bool {
-        if self.expansion_exceeded {
-            return false;
-        }
+    ///
+    /// [`SpecLimits::max_fields`]: crate::SpecLimits::max_fields
+    /// [`SpecLimits::max_allowed_values`]: crate::SpecLimits::max_allowed_values
+    pub(super) fn charge(&mut self, field: &Field, model: &Named<ModelDef>) -> bool {
         let values = match field.ty {
-            FieldType::Enum(index) => self
-                .value_sets
-                .get(index)
-                .map_or(0, |(set, _)| set.variants.len()),
+            FieldType::Enum(id) => self.value_sets.len_of(id),
             _ => 0,
         };
-        let message = match (
-            self.fields_left.checked_sub(1),
-            self.values_left.checked_sub(values),
-        ) {
-            (Some(fields_left), Some(values_left)) => {
-                self.fields_left = fields_left;
-                self.values_left = values_left;
-                return true;
+        match self.budget.charge(values) {
+            Charge::Within => true,
+            Charge::ExceededNow(message) => {
+                self.sink
+                    .error(model.name.loc, Subject::model(&model.name.value), message);
+                false
             }
-            (None, _) => format!(
-                "the spec expands to more than the limit of {} parameters in all models together \
-                 (max_fields; an `every_model` parameter counts once per model)",
-                self.limits.max_fields
+            Charge::ExceededBefore => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_spec::model;
+    use crate::limits::SpecLimits;
+
+    /// Two `every_model` parameters around a shared one that is `use`d.
+    const SHARED: &str = "\
+version: 1
+shared_params:
+  webhook_url: {type: url, every_model: true, description: W.}
+  prompt: {type: string, required: true, example: a boat, description: P.}
+  seed_note: {type: string, every_model: true, description: S.}
+models:
+";
+
+    fn wire_names(model: &crate::ir::Model) -> Vec<&str> {
+        model.fields.iter().map(|f| f.wire_name.as_str()).collect()
+    }
+
+    #[test]
+    fn every_model_params_come_last_in_spec_order() {
+        let text = format!(
+            "{SHARED}{}{}",
+            model(
+                "a",
+                &[
+                    "style: {type: boolean, description: B.}",
+                    "prompt: {use: prompt}"
+                ]
             ),
-            (_, None) => format!(
-                "the spec expands to more than the limit of {} allowed values in all enum \
-                 fields together (max_allowed_values; a value set counts once per field using it)",
-                self.limits.max_allowed_values
+            model("b", &[]),
+        );
+        let ir = crate::load(&text, "t.yaml").unwrap_or_else(|e| panic!("{:?}", e.errors));
+        assert_eq!(
+            wire_names(&ir.models[0]),
+            ["style", "prompt", "webhook_url", "seed_note"]
+        );
+        assert_eq!(wire_names(&ir.models[1]), ["webhook_url", "seed_note"]);
+    }
+
+    #[test]
+    fn a_model_may_not_list_an_every_model_param_itself() {
+        let text = format!(
+            "{SHARED}{}",
+            model(
+                "a",
+                &[
+                    "prompt: {use: prompt}",
+                    "seed_note: {type: string, description: Mine.}"
+                ]
             ),
+        );
+        let errors = crate::load(&text, "t.yaml").expect_err("listed twice");
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {:?}", errors.errors);
         };
-        self.expansion_exceeded = true;
-        self.sink
-            .error(model.name.loc, Subject::model(&model.name.value), message);
-        false
+        assert_eq!(
+            error.message,
+            "`seed_note` is a shared parameter with `every_model: true`; every model gets it, remove it here"
+        );
+        assert_eq!((error.loc.line, error.loc.column), (16, 7));
+        assert_eq!(error.field.as_deref(), Some("seed_note"));
+        // A `use:` of one is told so as well.
+        let text = text.replace(
+            "seed_note: {type: string, description: Mine.}",
+            "seed_note: {use: seed_note}",
+        );
+        let errors = crate::load(&text, "t.yaml").expect_err("listed twice");
+        let messages: Vec<&str> = errors.errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.contains(&"`seed_note` is added to every model already; remove this entry"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn expansion_past_max_fields_is_one_error_at_the_model_that_crosses_it() {
+        // Each model costs its own field plus the two `every_model` ones.
+        let text = format!(
+            "{SHARED}{}{}{}",
+            model("a", &["prompt: {use: prompt}"]),
+            model("b", &["prompt: {use: prompt}"]),
+            model("c", &["prompt: {use: prompt}"]),
+        );
+        let limits = SpecLimits {
+            max_fields: 4,
+            ..SpecLimits::default()
+        };
+        let errors = crate::load_with_limits(&text, "t.yaml", &limits).expect_err("over the cap");
+        // `a` costs 3, `b` crosses 4; `c` is not expanded and draws nothing.
+        let [error] = errors.errors.as_slice() else {
+            panic!("one error: {:?}", errors.errors);
+        };
+        assert_eq!(error.model.as_deref(), Some("b"));
+        assert!(
+            error.message.contains("limit of 4 parameters"),
+            "{}",
+            error.message
+        );
+        let roomy = SpecLimits {
+            max_fields: 9,
+            ..SpecLimits::default()
+        };
+        assert!(crate::load_with_limits(&text, "t.yaml", &roomy).is_ok());
     }
 }

@@ -1,35 +1,41 @@
 //! Names across the crate (unique type and module names) and unused items.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use super::Lowerer;
+use crate::diagnostic::Subject;
+use crate::emit;
+use crate::ir::Model;
+use crate::spec::Spec;
+use crate::yaml::Loc;
 
 impl Lowerer<'_> {
+    /// Reports every value set, directive set and shared parameter nothing uses.
     pub(super) fn unused(&mut self, spec: &Spec) {
-        for (index, (set, loc)) in self.value_sets.iter().enumerate() {
-            if !self.used_sets.get(index).copied().unwrap_or(false) {
-                self.sink.error(
-                    *loc,
-                    Subject::item(&set.id),
-                    "value set is not used by any field",
-                );
-            }
+        for (set, loc) in self.value_sets.unused() {
+            self.sink.error(
+                loc,
+                Subject::item(&set.id),
+                "value set is not used by any field",
+            );
         }
-        for (index, (set, loc)) in self.directive_sets.iter().enumerate() {
-            if !self.used_directives.get(index).copied().unwrap_or(false) {
-                self.sink.error(
-                    *loc,
-                    Subject::item(&set.id),
-                    "directive set is not used by any field",
-                );
-            }
+        for (set, loc) in self.directives.unused() {
+            self.sink.error(
+                loc,
+                Subject::item(&set.id),
+                "directive set is not used by any field",
+            );
         }
-        for (index, param) in spec.shared_params.iter().enumerate() {
-            if !self.used_shared[index] {
-                self.sink.error(
-                    param.name.loc,
-                    Subject::item(&param.name.value),
-                    "shared parameter is not used by any model",
-                );
-            }
+        for param in self
+            .shared
+            .unused()
+            .filter_map(|p| spec.shared_params.get(p))
+        {
+            self.sink.error(
+                param.name.loc,
+                Subject::item(&param.name.value),
+                "shared parameter is not used by any model",
+            );
         }
     }
 
@@ -47,10 +53,10 @@ impl Lowerer<'_> {
                 )
             })
             .collect();
-        for (set, loc) in &self.value_sets {
+        for (set, loc) in self.value_sets.iter() {
             if let Some(owner) = taken.get(&set.rust_name) {
                 self.sink.error(
-                    *loc,
+                    loc,
                     Subject::item(&set.id),
                     format!("Rust name `{}` is already {owner}", set.rust_name),
                 );

@@ -579,10 +579,10 @@ fn numeric_edge_cases_agree_for_every_integer_field() {
     for model in &ir.models {
         let base = spec_cases::minimal(&ir, model);
         for field in &model.fields {
-            let FieldType::Enum(index) = field.ty else {
+            let FieldType::Enum(id) = field.ty else {
                 continue;
             };
-            let set = &ir.value_sets[index];
+            let set = ir.value_set(id).expect("a lowered IR resolves its own ids");
             if set.kind != SetKind::Integer {
                 continue;
             }

@@ -239,7 +239,7 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Result<Value, St
         },
         FieldType::Url => reference(HTTPS_URL),
         FieldType::Boolean => json!({ "type": "boolean" }),
-        FieldType::Enum(index) => match ir.value_sets.get(*index) {
+        FieldType::Enum(id) => match ir.value_set(*id) {
             Some(set) => reference(&set.rust_name),
             None => return Err(format!("field `{}` names no value set", field.wire_name)),
         },
@@ -247,10 +247,10 @@ fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Result<Value, St
     };
     let mut description = field.description.clone();
     if let FieldType::String(StringRules {
-        directives: Some(index),
+        directives: Some(id),
         ..
     }) = &field.ty
-        && let Some(set) = ir.directive_sets.get(*index)
+        && let Some(set) = ir.directive_set(*id)
     {
         // Not a schema rule: an unknown directive is a warning, never an error.
         let listed: Vec<String> = set.values.iter().map(|v| format!("`[{v}]`")).collect();
