@@ -717,8 +717,8 @@ shared_params:
         assert_eq!(default("as_int").value, Scalar::Integer(5));
         assert_eq!(default("as_string").value, Scalar::String("5".to_owned()));
         assert_eq!(default("as_bool").value, Scalar::Bool(true));
-        // Typed as the YAML reader types it (`yes` is YAML 1.1's true).
-        assert_eq!(example("as_bool").value, Scalar::Bool(true));
+        // YAML 1.2: `yes` is the string written, not YAML 1.1's true.
+        assert_eq!(example("as_bool").value, Scalar::String("yes".to_owned()));
         let at = default("as_int").loc;
         assert_eq!((at.line, at.column), (4, 35));
     }

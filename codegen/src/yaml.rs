@@ -118,6 +118,10 @@ pub fn parse(text: &str, max_bytes: usize) -> Result<Located<Node>, SyntaxError>
     }
     let mut options = Options::default();
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    // YAML 1.2 booleans only: `true` / `false`. Under YAML 1.1 spellings a
+    // value set of `[Y, N]` or a default of `no` would silently turn into
+    // booleans (the "Norway problem"); here they stay the strings written.
+    options.strict_booleans = true;
     options.alias_limits.max_total_replayed_events = MAX_ALIAS_EVENTS;
     if let Some(budget) = options.budget.as_mut() {
         budget.max_aliases = MAX_ALIASES;
@@ -365,6 +369,19 @@ mod tests {
         assert_eq!(inner[1].0.loc, Loc { line: 4, column: 3 });
         assert_eq!(inner[0].1.value, Node::Str("16:9".into()));
         assert_eq!(entries[2].1.value, Node::Null);
+    }
+
+    #[test]
+    fn only_yaml_1_2_spellings_are_booleans() {
+        let tree =
+            parse("[true, false, yes, no, on, off, Y, N]\n", MAX_SPEC_BYTES).expect("parses");
+        let Node::Seq(items) = tree.value else {
+            panic!("not a list")
+        };
+        let values: Vec<Node> = items.into_iter().map(|item| item.value).collect();
+        let mut expected = vec![Node::Bool(true), Node::Bool(false)];
+        expected.extend(["yes", "no", "on", "off", "Y", "N"].map(|s| Node::Str(s.into())));
+        assert_eq!(values, expected);
     }
 
     #[test]
