@@ -339,12 +339,27 @@ impl<'r> FieldReader<'r> {
     /// A key the model does not list.
     pub fn unknown_field(&mut self, entry: &Entry<'_>) {
         let suggestion = nearest(&entry.key, self.model.field_names());
-        let mut message = format!("unknown field {} for {}", quote(&entry.key), self.model.id);
+        // Built in one buffer: this message is the most common error, and
+        // the nested `format!`s it was made of reallocated it several times.
+        let mut message = String::with_capacity(128);
+        message.push_str("unknown field ");
+        message.push_str(&quote(&entry.key));
+        message.push_str(" for ");
+        message.push_str(self.model.id);
         match suggestion {
-            Some(near) => message.push_str(&format!("; did you mean \"{near}\"?")),
+            Some(near) => {
+                message.push_str("; did you mean \"");
+                message.push_str(near);
+                message.push_str("\"?");
+            }
             None => {
-                let names: Vec<&str> = self.model.fields.iter().map(|f| f.name).collect();
-                message.push_str(&format!("; it accepts: {}", names.join(", ")));
+                message.push_str("; it accepts: ");
+                for (i, field) in self.model.fields.iter().enumerate() {
+                    if i > 0 {
+                        message.push_str(", ");
+                    }
+                    message.push_str(field.name);
+                }
             }
         }
         self.report.error(
