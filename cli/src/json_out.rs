@@ -90,7 +90,8 @@ const fn needs_escape(word: u64) -> bool {
 
 /// A JSON string literal, escaped exactly like `serde_json`: `\"`, `\\`,
 /// `\b \t \n \f \r`, other control bytes as `\u00xx` (lowercase hex),
-/// everything else as is. Clean 8-byte blocks are copied whole.
+/// everything else as is. Clean 8-byte blocks are skipped whole; the last
+/// partial block is checked as the (overlapping) last 8 bytes.
 fn push_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -98,11 +99,19 @@ fn push_str(out: &mut Vec<u8>, text: &str) {
     let mut clean = 0; // bytes[clean..at] are still to be copied as they are
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(block) = bytes.get(at..at + 8) {
+        let word = if let Some(block) = bytes.get(at..at + 8) {
+            Some(block)
+        } else if bytes.len() >= 8 {
+            // The tail, as the last 8 bytes: the ones before `at` were clean.
+            bytes.get(bytes.len() - 8..)
+        } else {
+            None
+        };
+        if let Some(block) = word {
             let mut word = [0u8; 8];
             word.copy_from_slice(block);
             if !needs_escape(u64::from_ne_bytes(word)) {
-                at += 8;
+                at = (at + 8).min(bytes.len());
                 continue;
             }
         }
@@ -110,28 +119,25 @@ fn push_str(out: &mut Vec<u8>, text: &str) {
         let end = (at + 8).min(bytes.len());
         while at < end {
             let byte = bytes[at];
-            let escape: &[u8] = match byte {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                0x08 => b"\\b",
-                b'\t' => b"\\t",
-                b'\n' => b"\\n",
-                0x0C => b"\\f",
-                b'\r' => b"\\r",
-                0x00..=0x1F => &[],
-                _ => {
-                    at += 1;
-                    continue;
-                }
-            };
+            if !ESCAPED[usize::from(byte)] {
+                at += 1;
+                continue;
+            }
             out.extend_from_slice(&bytes[clean..at]);
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(byte >> 4)]);
-                out.push(HEX[usize::from(byte & 0xF)]);
-            } else {
-                out.extend_from_slice(escape);
+            match byte {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                0x0C => out.extend_from_slice(b"\\f"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[usize::from(byte >> 4)]);
+                    out.push(HEX[usize::from(byte & 0xF)]);
+                }
             }
             at += 1;
             clean = at;
@@ -140,6 +146,19 @@ fn push_str(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[clean..]);
     out.push(b'"');
 }
+
+/// The bytes [`push_str`] escapes: control bytes, `"` and `\`.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
