@@ -1,5 +1,6 @@
 //! Validation throughput: the generated validator against the serde floors and
-//! the `jsonschema` crate with the generated bundle, on the same bytes, in one
+//! the `jsonschema` crate (per model, with the generated dispatching bundle,
+//! and with the pre-dispatch `oneOf` bundle), on the same bytes, in one
 //! process. Run with `cargo bench --bench validate`; BENCHMARKS.md explains
 //! every row. The summary at the end gives ns per request, MB/s and the ratios
 //! the targets are stated in.
@@ -32,18 +33,26 @@ impl Input {
 const ORUX: &str = "orux";
 const SERDE_TYPED: &str = "serde_typed";
 const SERDE_PLAIN: &str = "serde_plain";
-/// The root bundle (`oneOf` over every model).
+/// The pre-dispatch bundle (`benches/fixtures/pre-dispatch.schema.json`:
+/// a root `oneOf` over every model), as these rows measured before the
+/// generated bundle became a dispatch.
 const JS_IS_VALID: &str = "jsonschema_bundle_is_valid";
 const JS_ITER_ERRORS: &str = "jsonschema_bundle_iter_errors";
 /// Each model's own schema, picked by the body's `model`: the best-configured peer.
 const JS_MODEL_IS_VALID: &str = "jsonschema_model_is_valid";
 const JS_MODEL_ITER_ERRORS: &str = "jsonschema_model_iter_errors";
-const FUNCTIONS: [&str; 7] = [
+/// The generated validation bundle, `orux-models.schema.json`, whose root
+/// dispatches on `model` with if/then/else: one document, no Rust dispatch.
+const JS_DISPATCH_IS_VALID: &str = "jsonschema_dispatch_is_valid";
+const JS_DISPATCH_ITER_ERRORS: &str = "jsonschema_dispatch_iter_errors";
+const FUNCTIONS: [&str; 9] = [
     ORUX,
     SERDE_TYPED,
     SERDE_PLAIN,
     JS_MODEL_IS_VALID,
     JS_MODEL_ITER_ERRORS,
+    JS_DISPATCH_IS_VALID,
+    JS_DISPATCH_ITER_ERRORS,
     JS_IS_VALID,
     JS_ITER_ERRORS,
 ];
@@ -93,22 +102,33 @@ fn main() {
         .sample_size(50)
         .configure_from_args();
     let inputs = inputs();
-    let peer = match schema::bundle() {
-        None => {
-            eprintln!(
-                "note: {} does not exist yet; the jsonschema rows are skipped",
-                schema::bundle_path().display()
-            );
-            None
+    let compile = |bundle: Option<Result<serde_json::Value, String>>, path: std::path::PathBuf| {
+        match bundle {
+            None => {
+                eprintln!(
+                    "note: {} does not exist; its jsonschema rows are skipped",
+                    path.display()
+                );
+                None
+            }
+            Some(bundle) => Some(
+                bundle
+                    .and_then(|bundle| schema::compile(&bundle))
+                    .unwrap_or_else(|error| panic!("{error}")),
+            ),
         }
-        Some(bundle) => Some(
-            bundle
-                .and_then(|bundle| schema::compile(&bundle))
-                .unwrap_or_else(|error| panic!("{error}")),
-        ),
     };
+    let peer = compile(schema::pre_dispatch(), schema::pre_dispatch_path());
+    let dispatch = compile(schema::bundle(), schema::bundle_path());
     if let Some(validator) = &peer {
-        print_agreement(&inputs, validator);
+        print_agreement(&inputs, validator, "the pre-dispatch bundle (root oneOf)");
+    }
+    if let Some(validator) = &dispatch {
+        print_agreement(
+            &inputs,
+            validator,
+            "the generated bundle (if/then/else dispatch)",
+        );
     }
     let per_model = schema::PerModel::compile().unwrap_or_else(|error| panic!("{error}"));
 
@@ -151,6 +171,22 @@ fn main() {
                 }
             })
         });
+        if let Some(validator) = &dispatch {
+            group.bench_function(JS_DISPATCH_IS_VALID, |b| {
+                b.iter(|| {
+                    for body in bodies {
+                        black_box(schema::is_valid(validator, black_box(body)));
+                    }
+                })
+            });
+            group.bench_function(JS_DISPATCH_ITER_ERRORS, |b| {
+                b.iter(|| {
+                    for body in bodies {
+                        black_box(schema::error_paths(validator, black_box(body)));
+                    }
+                })
+            });
+        }
         if let Some(validator) = &peer {
             group.bench_function(JS_IS_VALID, |b| {
                 b.iter(|| {
@@ -257,8 +293,8 @@ fn print_image_parts(estimates: &Estimates) {
 
 /// Verdicts must agree, or the comparison is not like for like; and the
 /// invalid mix shows how precise each side's error paths are.
-fn print_agreement(inputs: &[Input], validator: &jsonschema::Validator) {
-    println!("\n## Verdicts and error paths (not timed)\n");
+fn print_agreement(inputs: &[Input], validator: &jsonschema::Validator, which: &str) {
+    println!("\n## Verdicts and error paths (not timed), jsonschema with {which}\n");
     println!(
         "| input | bodies | orux valid | jsonschema valid | verdicts differ | orux errors | jsonschema errors | jsonschema errors at \"\" |"
     );
@@ -335,12 +371,20 @@ fn print_summary(estimates: &Estimates, inputs: &[Input]) {
         ),
         None => println!("- invalid mix: per-model jsonschema not measured in this run"),
     }
+    if let Some(r) = ratio("invalid", JS_DISPATCH_ITER_ERRORS, ORUX) {
+        println!("  (and {r:.2}x faster than iter_errors on the generated dispatching bundle)");
+    }
     if let Some(r) = ratio("invalid", JS_ITER_ERRORS, ORUX) {
-        println!("  (and {r:.1}x faster than iter_errors on the root bundle)");
+        println!("  (and {r:.1}x faster than iter_errors on the pre-dispatch root-oneOf bundle)");
+    }
+    if let Some(r) = ratio("valid", JS_DISPATCH_IS_VALID, ORUX) {
+        println!(
+            "- valid mix: orux is {r:.2}x faster than is_valid on the generated dispatching bundle (no target)"
+        );
     }
     match ratio("image_100kb", JS_IS_VALID, ORUX) {
         Some(r) => println!(
-            "- 100 KB image: orux is {r:.1}x faster than jsonschema is_valid (target >= 5x): {}",
+            "- 100 KB image: orux is {r:.1}x faster than jsonschema is_valid, pre-dispatch bundle (target >= 5x): {}",
             verdict(r >= 5.0)
         ),
         None => println!("- 100 KB image: jsonschema not measured in this run"),

@@ -4,10 +4,12 @@
 # RSS from /usr/bin/time -v: `--jobs 1` pinned to one core, the same at a
 # tenth of the lines (memory stays flat), and the default `--jobs` (every
 # core); then three Python peers on the first SAMPLE lines, pinned to one
-# core (the per-line cost is extrapolated): `jsonschema` on the root bundle
-# with every error, and, as a careful user sets them up, `jsonschema` and
-# `jsonschema-rs` each dispatching per model (json.loads, the model's own
-# compiled schema, is_valid).
+# core (the per-line cost is extrapolated): `jsonschema` on the pre-dispatch
+# bundle (root `oneOf`) with every error, `jsonschema` on the generated
+# bundle (its if/then/else dispatch on `model`) with is_valid, and, as a
+# careful user sets them up, `jsonschema` and `jsonschema-rs` each
+# dispatching per model (json.loads, the model's own compiled schema,
+# is_valid). It ends with the three targets of issue 15, each met or MISSED.
 #
 # Usage: benches/cli/run.sh [LINES [SAMPLE]]   (defaults 1000000 and 20000, or
 # $ORUX_BENCH_LINES and $ORUX_BENCH_SAMPLE)
@@ -64,7 +66,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/insta
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$here/requirements.txt"
     cp "$here/requirements.txt" "$venv/installed-requirements.txt"
 fi
-for peer in bundle model model-rs; do
+for peer in bundle dispatch model model-rs; do
     echo "==> python peer $peer, $sample lines, on CPU $cpu" >&2
     /usr/bin/time -v taskset -c "$cpu" "$venv/bin/python" "$here/validate_jsonl.py" "$peer" "$schemas" \
         "$out/sample.jsonl" > /dev/null 2> "$out/python-$peer.time"
@@ -99,7 +101,8 @@ print(f"| orux validate --jsonl --jobs 1 | {lines:,} | {one_s:.2f} s | {lines / 
 print(f"| orux validate --jsonl (--jobs {cores}) | {lines:,} | {jobs_s:.2f} s | {lines / jobs_s:,.0f} | {jobs_us:.2f} µs | {jobs_mib:.1f} MiB |")
 peers = [("model-rs", "python jsonschema-rs, per model, is_valid"),
          ("model", "python jsonschema, per model, is_valid"),
-         ("bundle", "python jsonschema, root bundle, iter_errors")]
+         ("dispatch", "python jsonschema, generated bundle (if/then/else dispatch), is_valid"),
+         ("bundle", "python jsonschema, pre-dispatch bundle (root oneOf), iter_errors")]
 per_line = {}
 for peer, label in peers:
     _, mib, us = timing(f"python-{peer}")
@@ -112,4 +115,15 @@ for peer, label in peers:
 print(f"- --jobs {cores} is {one_s / jobs_s:.2f}x the --jobs 1 rate")
 print(f"\nWhole-process time for orux; the Python loops alone, without start-up and compilation.")
 print(f"Peak RSS with --jobs 1 at {lines // 10:,} lines: {tenth_mib:.1f} MiB; at {lines:,}: {one_mib:.1f} MiB.")
+
+def verdict(met):
+    return "met" if met else "MISSED"
+
+python_x = per_line["model"] / jobs_us
+rs_x = per_line["model-rs"] / jobs_us
+scaling = one_s / jobs_s
+print(f"\n## Targets (issue 15; load: {load.strip()})\n")
+print(f"- orux --jobs {cores} >= 100x Python jsonschema per model: {python_x:,.1f}x: {verdict(python_x >= 100)}")
+print(f"- orux --jobs {cores} >= 4x jsonschema-rs per model: {rs_x:,.1f}x: {verdict(rs_x >= 4)}")
+print(f"- --jobs {cores} >= 1.8x the --jobs 1 rate: {scaling:.2f}x: {verdict(scaling >= 1.8)}")
 PY

@@ -1,5 +1,7 @@
-//! The JSON Schema peers: the `jsonschema` crate with the generated bundle
-//! (root `oneOf`), and with per-model dispatch.
+//! The JSON Schema peers: the `jsonschema` crate with the generated
+//! validation bundle (an if/then/else dispatch on `model`), with the bundle
+//! as it was before that dispatch (a root `oneOf`, kept as a fixture), and
+//! with per-model dispatch in Rust.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -8,16 +10,30 @@ use orux_models::catalog::MODELS;
 
 use serde_json::Value;
 
-/// The generated bundle (issue 4): one 2020-12 document whose root is the
-/// `TaskRequest` dispatch over every model.
+/// The generated validation bundle: one 2020-12 document whose root
+/// dispatches on `model` (a balanced if/then/else tree over every model).
 pub fn bundle_path() -> PathBuf {
     crate::repo_root().join("generated/schema/orux-models.schema.json")
 }
 
-/// The bundle, parsed; `None` when it has not been generated.
+/// The bundle before the dispatch (issue 14): a root `oneOf` over every
+/// model, which makes a failing body collect every branch's errors.
+pub fn pre_dispatch_path() -> PathBuf {
+    crate::repo_root().join("benches/fixtures/pre-dispatch.schema.json")
+}
+
+/// The generated bundle, parsed; `None` when it has not been generated.
 pub fn bundle() -> Option<Result<Value, String>> {
-    let path = bundle_path();
-    let text = std::fs::read_to_string(&path).ok()?;
+    read(&bundle_path())
+}
+
+/// The pre-dispatch bundle, parsed; `None` when the fixture is missing.
+pub fn pre_dispatch() -> Option<Result<Value, String>> {
+    read(&pre_dispatch_path())
+}
+
+fn read(path: &std::path::Path) -> Option<Result<Value, String>> {
+    let text = std::fs::read_to_string(path).ok()?;
     Some(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display())))
 }
 

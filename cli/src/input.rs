@@ -18,6 +18,7 @@ pub enum Fit {
 
 /// Reads all of `input` into `buf` (cleared first), keeping at most `limit` bytes.
 pub fn read_all(input: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<Fit> {
+    buf.clear();
     Ok(read_bounded(input, buf, limit, None)?.unwrap_or(Fit::Complete))
 }
 
@@ -29,18 +30,29 @@ pub fn read_line(
     buf: &mut Vec<u8>,
     limit: usize,
 ) -> io::Result<Option<Fit>> {
+    buf.clear();
     read_bounded(input, buf, limit, Some(b'\n'))
 }
 
-/// Reads up to `delimiter` (consumed, not stored) or the end of the input.
-/// `None` when the input was already at its end.
+/// Like [`read_line`], but appends the line to what `buf` already holds
+/// (the lines of a batch back to back); `limit` applies to this line alone.
+pub fn append_line(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<Fit>> {
+    read_bounded(input, buf, limit, Some(b'\n'))
+}
+
+/// Reads up to `delimiter` (consumed, not stored) or the end of the input,
+/// appending to `buf`. `None` when the input was already at its end.
 fn read_bounded(
     input: &mut impl BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
     delimiter: Option<u8>,
 ) -> io::Result<Option<Fit>> {
-    buf.clear();
+    let start = buf.len();
     let mut size: u64 = 0;
     let mut read_any = false;
     loop {
@@ -53,12 +65,12 @@ fn read_bounded(
             break;
         }
         read_any = true;
-        let end = delimiter.and_then(|d| available.iter().position(|&b| b == d));
+        let end = delimiter.and_then(|d| memchr::memchr(d, available));
         let chunk = &available[..end.unwrap_or(available.len())];
         size += chunk.len() as u64;
         // Past the limit the bytes are only counted, so one huge line costs
         // no more memory than a body at the limit.
-        let room = limit.saturating_sub(buf.len());
+        let room = limit.saturating_sub(buf.len() - start);
         buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
         let consumed = end.map_or(available.len(), |at| at + 1);
         input.consume(consumed);
@@ -117,6 +129,26 @@ mod tests {
         );
         // Exactly at the limit is complete.
         assert_eq!(lines(b"0123\n", 4), [(b"0123".to_vec(), Fit::Complete)]);
+    }
+
+    #[test]
+    fn appended_lines_follow_what_the_buffer_holds_each_with_its_own_limit() {
+        let mut input = io::BufReader::with_capacity(3, &b"abc\n0123456789\nxy"[..]);
+        let mut buf = b"kept|".to_vec();
+        let fit = append_line(&mut input, &mut buf, 4).unwrap();
+        assert_eq!(
+            (fit, buf.as_slice()),
+            (Some(Fit::Complete), &b"kept|abc"[..])
+        );
+        let fit = append_line(&mut input, &mut buf, 4).unwrap();
+        assert_eq!(fit, Some(Fit::TooLarge { size: 10 }));
+        assert_eq!(buf, b"kept|abc0123");
+        let fit = append_line(&mut input, &mut buf, 4).unwrap();
+        assert_eq!(
+            (fit, buf.as_slice()),
+            (Some(Fit::Complete), &b"kept|abc0123xy"[..])
+        );
+        assert_eq!(append_line(&mut input, &mut buf, 4).unwrap(), None);
     }
 
     #[test]

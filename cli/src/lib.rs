@@ -12,6 +12,7 @@ pub mod api_args;
 pub mod args;
 mod commands;
 pub mod input;
+pub mod json_out;
 pub mod parallel;
 pub mod render;
 pub mod table;

@@ -12,7 +12,7 @@
 //! (standard input and output locks are not).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufRead, Write};
 use std::num::NonZeroUsize;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -21,7 +21,7 @@ use std::thread;
 use orux_models::Limits;
 
 use crate::input::{self, Fit};
-use crate::render;
+use crate::json_out;
 use crate::validate::{Outcome, StreamError, Summary, is_blank};
 
 /// Lines in one batch at most: large enough that handing a batch to a
@@ -34,22 +34,66 @@ pub const BATCH_BYTES: usize = 256 * 1024;
 /// busy while one slow batch holds up the output.
 pub const IN_FLIGHT_PER_JOB: usize = 4;
 
+/// Per body line of a batch: its number, where it ends in the batch's
+/// bytes, and its fit.
+type LineEnds = Vec<(u64, usize, Fit)>;
+
 /// Lines read for one worker: their bytes back to back.
 struct Batch {
     seq: u64,
     data: Vec<u8>,
-    /// Per body line: its number, where it ends in `data`, and its fit.
-    lines: Vec<(u64, usize, Fit)>,
+    lines: LineEnds,
+    /// An empty buffer for the results (recycled from an earlier batch).
+    output: Vec<u8>,
 }
 
-/// A worker's rendered results for one batch.
+/// A worker's rendered results for one batch, with the batch's buffers
+/// handed back for reuse.
 struct Done {
     seq: u64,
     output: Vec<u8>,
     valid: u64,
     invalid: u64,
-    /// The bytes of the batch's lines, for the in-flight accounting.
-    input_bytes: usize,
+    data: Vec<u8>,
+    lines: LineEnds,
+}
+
+/// Emptied buffers of written batches, for the next batches to fill: after
+/// the first few batches, reading and validating allocate no buffers.
+#[derive(Default)]
+struct Spares {
+    buffers: Vec<(Vec<u8>, LineEnds, Vec<u8>)>,
+}
+
+impl Spares {
+    /// A buffer grown past this by one long line is dropped, not kept.
+    const KEEP_BYTES: usize = 2 * BATCH_BYTES;
+
+    fn take(&mut self, seq: u64) -> Batch {
+        let (data, lines, output) = self.buffers.pop().unwrap_or_else(|| {
+            (
+                Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
+                Vec::with_capacity(BATCH_LINES),
+                Vec::with_capacity(BATCH_BYTES),
+            )
+        });
+        Batch {
+            seq,
+            data,
+            lines,
+            output,
+        }
+    }
+
+    fn give(&mut self, mut done: Done) {
+        if done.data.capacity() > Self::KEEP_BYTES || done.output.capacity() > Self::KEEP_BYTES {
+            return;
+        }
+        done.data.clear();
+        done.lines.clear();
+        done.output.clear();
+        self.buffers.push((done.data, done.lines, done.output));
+    }
 }
 
 /// The most that was held at once while a run was under way.
@@ -75,13 +119,12 @@ pub fn validate_jsonl_jobs(
 /// [`validate_jsonl_jobs`], also reporting the most it held in flight.
 pub fn validate_jsonl_measured(
     mut input: impl BufRead,
-    output: impl Write,
+    mut output: impl Write,
     limits: &Limits,
     jobs: NonZeroUsize,
 ) -> Result<(Summary, Peak), StreamError> {
     let jobs = jobs.get();
     let max_in_flight = IN_FLIGHT_PER_JOB * jobs;
-    let mut output = BufWriter::new(output);
     let mut summary = Summary::default();
     let mut peak = Peak::default();
     let (work_tx, work_rx) = mpsc::channel::<Batch>();
@@ -100,28 +143,27 @@ pub fn validate_jsonl_measured(
         drop(done_tx);
 
         let mut writer = Reorder::default();
-        let mut line = Vec::new();
         let mut seq = 0;
         let mut reading = true;
         while reading {
-            let mut batch = Batch {
-                seq,
-                data: Vec::new(),
-                lines: Vec::new(),
-            };
+            let mut batch = writer.spares.take(seq);
+            // Lines go straight from the input's buffer into the batch: one
+            // copy, and a SIMD search for each newline.
             while batch.lines.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
-                let Some(fit) = input::read_line(&mut input, &mut line, limits.max_body_bytes)
-                    .map_err(StreamError::Read)?
+                let start = batch.data.len();
+                let Some(fit) =
+                    input::append_line(&mut input, &mut batch.data, limits.max_body_bytes)
+                        .map_err(StreamError::Read)?
                 else {
                     reading = false;
                     break;
                 };
                 summary.lines += 1;
-                if fit == Fit::Complete && is_blank(&line) {
+                if fit == Fit::Complete && is_blank(&batch.data[start..]) {
+                    batch.data.truncate(start);
                     summary.blank += 1;
                     continue;
                 }
-                batch.data.extend_from_slice(&line);
                 batch.lines.push((summary.lines, batch.data.len(), fit));
             }
             if batch.lines.is_empty() {
@@ -168,26 +210,31 @@ fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &mpsc::Sender<Done>, limits
             Err(_) => return,
         };
         let Ok(batch) = next else { return };
-        let mut output = Vec::with_capacity(batch.data.len() / 2);
+        let Batch {
+            seq,
+            data,
+            lines,
+            mut output,
+        } = batch;
         let (mut valid, mut invalid) = (0, 0);
         let mut start = 0;
-        for &(number, end, fit) in &batch.lines {
-            let outcome = Outcome::of_read(&batch.data[start..end], fit, limits);
+        for &(number, end, fit) in &lines {
+            let outcome = Outcome::of_read(&data[start..end], fit, limits);
             start = end;
             if outcome.is_valid() {
                 valid += 1;
             } else {
                 invalid += 1;
             }
-            // Writing into a Vec cannot fail.
-            let _ = render::write_json(&mut output, &outcome, Some(number));
+            json_out::push_result(&mut output, &outcome, Some(number));
         }
         let finished = Done {
-            seq: batch.seq,
+            seq,
             output,
             valid,
             invalid,
-            input_bytes: batch.data.len(),
+            data,
+            lines,
         };
         if done.send(finished).is_err() {
             return; // the run stopped (a write error); nothing to hand back
@@ -195,13 +242,15 @@ fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &mpsc::Sender<Done>, limits
     }
 }
 
-/// Results that arrived before their turn, and the in-flight accounting.
+/// Results that arrived before their turn, the in-flight accounting, and
+/// the buffers of written batches.
 #[derive(Default)]
 struct Reorder {
     next: u64,
     pending: BTreeMap<u64, Done>,
     in_flight: usize,
     bytes: usize,
+    spares: Spares,
 }
 
 impl Reorder {
@@ -214,12 +263,14 @@ impl Reorder {
     ) -> Result<(), StreamError> {
         self.pending.insert(done.seq, done);
         while let Some(done) = self.pending.remove(&self.next) {
+            // A batch's results are one large write; no buffering is needed.
             output.write_all(&done.output).map_err(StreamError::Write)?;
             summary.valid += done.valid;
             summary.invalid += done.invalid;
             self.in_flight -= 1;
-            self.bytes -= done.input_bytes;
+            self.bytes -= done.data.len();
             self.next += 1;
+            self.spares.give(done);
         }
         Ok(())
     }

@@ -1,12 +1,12 @@
 //! Checking request bodies: one body, or a stream of JSON Lines with flat memory.
 
 use std::fmt;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, Write};
 
 use orux_models::{Diagnostic, DiagnosticKind, Limits, TaskRequest, ValidationErrors};
 
 use crate::input::{self, Fit};
-use crate::render;
+use crate::json_out;
 
 /// What [`Outcome::suggest_jsonl`] adds to the error about data after the
 /// first object.
@@ -184,10 +184,12 @@ impl From<StreamError> for io::Error {
 /// input. `output` is buffered here; results are flushed before returning.
 pub fn validate_jsonl(
     mut input: impl BufRead,
-    output: impl Write,
+    mut output: impl Write,
     limits: &Limits,
 ) -> Result<Summary, StreamError> {
-    let mut output = BufWriter::new(output);
+    // Results are rendered into one reused buffer and written in large
+    // pieces: no writer call per result, no allocation per line.
+    let mut results = Vec::with_capacity(2 * OUTPUT_CHUNK);
     let mut buf = Vec::new();
     let mut summary = Summary::default();
     while let Some(fit) =
@@ -204,12 +206,19 @@ pub fn validate_jsonl(
         } else {
             summary.invalid += 1;
         }
-        render::write_json(&mut output, &outcome, Some(summary.lines))
-            .map_err(StreamError::Write)?;
+        json_out::push_result(&mut results, &outcome, Some(summary.lines));
+        if results.len() >= OUTPUT_CHUNK {
+            output.write_all(&results).map_err(StreamError::Write)?;
+            results.clear();
+        }
     }
+    output.write_all(&results).map_err(StreamError::Write)?;
     output.flush().map_err(StreamError::Write)?;
     Ok(summary)
 }
+
+/// Rendered results are written once they hold this many bytes.
+const OUTPUT_CHUNK: usize = 64 * 1024;
 
 /// Whether a line is empty or only JSON whitespace (`\n` is already gone).
 pub(crate) fn is_blank(line: &[u8]) -> bool {

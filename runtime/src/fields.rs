@@ -59,11 +59,12 @@ impl<'r> FieldReader<'r> {
             && length < min
         {
             let message = if min == 1 {
-                format!("{} must not be empty for {}", field.name, self.model.id)
+                message!("{} must not be empty for {}", field.name, self.model.id)
             } else {
-                format!(
+                message!(
                     "{} must be at least {min} characters for {}, got {length}",
-                    field.name, self.model.id
+                    field.name,
+                    self.model.id
                 )
             };
             self.error(entry, DiagnosticKind::TooShort, message, None);
@@ -72,9 +73,10 @@ impl<'r> FieldReader<'r> {
         if let Some(max) = field.max_length
             && length > max
         {
-            let message = format!(
+            let message = message!(
                 "{} must be at most {max} characters for {}, got {length}",
-                field.name, self.model.id
+                field.name,
+                self.model.id
             );
             self.error(entry, DiagnosticKind::TooLong, message, None);
             return None;
@@ -86,13 +88,15 @@ impl<'r> FieldReader<'r> {
                     continue;
                 }
                 let (code, kind, mut message) = if unknown.token.is_empty() {
-                    let message = format!(
+                    let message = message!(
                         "empty {} directive in {} for {}: a bracket holds directive names separated by commas",
-                        set.id, field.name, self.model.id
+                        set.id,
+                        field.name,
+                        self.model.id
                     );
                     (EMPTY_DIRECTIVE, DiagnosticKind::EmptyDirective, message)
                 } else {
-                    let message = format!(
+                    let message = message!(
                         "unknown {} directive {} in {} for {}",
                         set.id,
                         quote(unknown.token),
@@ -102,7 +106,7 @@ impl<'r> FieldReader<'r> {
                     (UNKNOWN_DIRECTIVE, DiagnosticKind::UnknownDirective, message)
                 };
                 if let Some(near) = unknown.suggestion {
-                    message.push_str(&format!("; did you mean \"{near}\"?"));
+                    message.push_str(&message!("; did you mean \"{near}\"?"));
                 }
                 self.report.warning(Diagnostic {
                     code,
@@ -126,7 +130,7 @@ impl<'r> FieldReader<'r> {
         match HttpsUrl::parse(text) {
             Ok(url) => Some(url),
             Err(error) => {
-                let message = format!(
+                let message = message!(
                     "{} for {} {error}: {}",
                     field.name,
                     self.model.id,
@@ -163,18 +167,18 @@ impl<'r> FieldReader<'r> {
             (Value::String(text), false) => E::from_wire_str(text),
             (Value::Number(raw), true) => json::number_as_integer(raw).and_then(E::from_wire_int),
             (_, true) => {
-                let expected = format!("an integer ({})", describe_values(field.allowed));
+                let expected = message!("an integer ({})", describe_values(field.allowed));
                 self.wrong_type(entry, field, &expected);
                 return None;
             }
             (_, false) => {
-                let expected = format!("a string ({})", describe_values(field.allowed));
+                let expected = message!("a string ({})", describe_values(field.allowed));
                 self.wrong_type(entry, field, &expected);
                 return None;
             }
         };
         if member.is_none() {
-            let message = format!(
+            let message = message!(
                 "{} must be {} for {}, got {}",
                 field.name,
                 describe_values(field.allowed),
@@ -197,13 +201,13 @@ impl<'r> FieldReader<'r> {
                         ImageError::Url(_) => DiagnosticKind::InvalidUrl,
                     };
                     let message = match error {
-                        ImageError::Url(UrlError::NotHttps { .. }) => format!(
+                        ImageError::Url(UrlError::NotHttps { .. }) => message!(
                             "{} must be an https URL, a data:image/…;base64 URI or {{\"task_id\": \"…\"}} for {}, got {}",
                             field.name,
                             self.model.id,
                             quote(text)
                         ),
-                        error => format!(
+                        error => message!(
                             "{} for {} {error}: {}",
                             field.name,
                             self.model.id,
@@ -252,7 +256,7 @@ impl<'r> FieldReader<'r> {
                 DiagnosticKind::DuplicateKey,
                 pointer(&parent, &duplicate.key),
                 Some(duplicate.key_offset),
-                format!("duplicate key {} in {}", quote(&duplicate.key), field.name),
+                message!("duplicate key {} in {}", quote(&duplicate.key), field.name),
                 None,
             );
         }
@@ -260,7 +264,7 @@ impl<'r> FieldReader<'r> {
         let mut task_id = None;
         for inner in &object.entries {
             if inner.key != "task_id" {
-                let message = format!(
+                let message = message!(
                     "unknown field {} in {} for {}; an image task reference holds only \"task_id\"",
                     quote(&inner.key),
                     field.name,
@@ -280,9 +284,10 @@ impl<'r> FieldReader<'r> {
             match &inner.value {
                 Value::String(id) if !id.is_empty() => task_id = Some(id.clone().into_owned()),
                 Value::String(_) => {
-                    let message = format!(
+                    let message = message!(
                         "{}.task_id must not be empty for {}",
-                        field.name, self.model.id
+                        field.name,
+                        self.model.id
                     );
                     self.report.error(
                         DiagnosticKind::TooShort,
@@ -293,7 +298,7 @@ impl<'r> FieldReader<'r> {
                     );
                 }
                 other => {
-                    let message = format!(
+                    let message = message!(
                         "{}.task_id must be a string naming an image task for {}, got {}",
                         field.name,
                         self.model.id,
@@ -315,9 +320,11 @@ impl<'r> FieldReader<'r> {
             }
         }
         if !object.entries.iter().any(|e| e.key == "task_id") {
-            let message = format!(
+            let message = message!(
                 "{}.task_id is required when {} is an object for {}",
-                field.name, field.name, self.model.id
+                field.name,
+                field.name,
+                self.model.id
             );
             // Placed at the object's closing brace: after its own keys' errors,
             // as missing top-level fields come after the body's.
@@ -339,12 +346,27 @@ impl<'r> FieldReader<'r> {
     /// A key the model does not list.
     pub fn unknown_field(&mut self, entry: &Entry<'_>) {
         let suggestion = nearest(&entry.key, self.model.field_names());
-        let mut message = format!("unknown field {} for {}", quote(&entry.key), self.model.id);
+        // Built in one buffer: this message is the most common error, and
+        // the nested `format!`s it was made of reallocated it several times.
+        let mut message = String::with_capacity(128);
+        message.push_str("unknown field ");
+        message.push_str(&quote(&entry.key));
+        message.push_str(" for ");
+        message.push_str(self.model.id);
         match suggestion {
-            Some(near) => message.push_str(&format!("; did you mean \"{near}\"?")),
+            Some(near) => {
+                message.push_str("; did you mean \"");
+                message.push_str(near);
+                message.push_str("\"?");
+            }
             None => {
-                let names: Vec<&str> = self.model.fields.iter().map(|f| f.name).collect();
-                message.push_str(&format!("; it accepts: {}", names.join(", ")));
+                message.push_str("; it accepts: ");
+                for (i, field) in self.model.fields.iter().enumerate() {
+                    if i > 0 {
+                        message.push_str(", ");
+                    }
+                    message.push_str(field.name);
+                }
             }
         }
         self.report.error(
@@ -362,7 +384,7 @@ impl<'r> FieldReader<'r> {
         if entries.iter().any(|e| e.key == field.name) {
             return;
         }
-        let message = format!("{} is required for {}", field.name, self.model.id);
+        let message = message!("{} is required for {}", field.name, self.model.id);
         self.report.error(
             DiagnosticKind::MissingField,
             pointer("", field.name),
@@ -377,17 +399,18 @@ impl<'r> FieldReader<'r> {
             let advice = match (field.required, field.default) {
                 (true, _) => "it is required".to_owned(),
                 (false, Some(default)) => {
-                    format!("leave it out to use the default {}", default.to_json())
+                    message!("leave it out to use the default {}", default.to_json())
                 }
                 (false, None) => "leave it out instead".to_owned(),
             };
-            let message = format!(
+            let message = message!(
                 "{} must not be null for {}; {advice}",
-                field.name, self.model.id
+                field.name,
+                self.model.id
             );
             self.error(entry, DiagnosticKind::NullValue, message, None);
         } else {
-            let message = format!(
+            let message = message!(
                 "{} must be {expected} for {}, got {}",
                 field.name,
                 self.model.id,
@@ -417,9 +440,9 @@ impl<'r> FieldReader<'r> {
 /// A value with its JSON type, for "got …": `string "5"`, `number 8`, `null`.
 pub fn describe_typed(value: &Value<'_>) -> String {
     match value {
-        Value::String(s) => format!("string {}", quote(s)),
-        Value::Number(n) => format!("number {}", excerpt(n)),
-        Value::Bool(b) => format!("boolean {b}"),
+        Value::String(s) => message!("string {}", quote(s)),
+        Value::Number(n) => message!("number {}", excerpt(n)),
+        Value::Bool(b) => message!("boolean {b}"),
         Value::Null => "null".to_owned(),
         Value::Object(_) => "an object".to_owned(),
         Value::Array(_) => "an array".to_owned(),

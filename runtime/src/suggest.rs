@@ -23,27 +23,43 @@ const MAX_CHARS: usize = 256;
 /// Among plausible candidates the smallest distance wins, then the earliest.
 /// An input that normalizes to nothing gets no suggestion.
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = normalize(input)?;
+    let mut wanted = Vec::new();
+    if !normalize_into(input, &mut wanted) {
+        return None;
+    }
     let wanted_family = versioned_family(input);
+    // Buffers reused for every candidate: the search allocates nothing per
+    // candidate (it used to allocate two or three each, most of the cost of
+    // an unknown-field error).
+    let mut norm = Vec::new();
     let mut row = Vec::new();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let Some(norm) = normalize(candidate) else {
+        if !normalize_into(candidate, &mut norm) {
             continue;
-        };
+        }
         let longer = wanted.len().max(norm.len());
         let threshold = (longer / 3).max(2);
         let prefix = norm.starts_with(&wanted) || wanted.starts_with(&norm);
-        let same_family = wanted_family.is_some() && wanted_family == leading_word(candidate);
-        // The distance is at least the length difference. When that alone
-        // rules out `close`, only a prefix or a family makes the candidate
-        // plausible, and a prefix's distance is exactly that difference: the
-        // table is needed only for a family.
+        let same_family = wanted_family
+            .as_deref()
+            .is_some_and(|family| is_leading_word(family, candidate));
+        // A candidate can only be picked with a distance below the best so
+        // far, and, when neither a prefix nor a family makes it plausible,
+        // at most `threshold`: past that bound the exact distance does not
+        // matter, and the table stops as soon as it is exceeded.
+        let mut bound = best.map_or(usize::MAX, |(least, _)| least.saturating_sub(1));
+        if !prefix && !same_family {
+            bound = bound.min(threshold);
+        }
+        // The distance is at least the length difference, and a prefix's
+        // distance is exactly that difference: the table is needed only
+        // when neither settles it.
         let length_gap = wanted.len().abs_diff(norm.len());
-        let distance = if length_gap > threshold && !same_family {
+        let distance = if length_gap > bound || prefix {
             length_gap
         } else {
-            levenshtein(&wanted, &norm, &mut row)
+            levenshtein_bounded(&wanted, &norm, bound, &mut row)
         };
         let close = distance <= threshold && distance < longer;
         if (close || prefix || same_family) && best.is_none_or(|(least, _)| distance < least) {
@@ -53,34 +69,62 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     best.map(|(_, candidate)| candidate)
 }
 
-/// Lowercased characters of `s` without separators; `None` when `s` is too
-/// long or nothing is left.
-fn normalize(s: &str) -> Option<Vec<char>> {
-    if s.chars().nth(MAX_CHARS).is_some() {
-        return None;
+/// Lowercased characters of `s` without separators, into `out` (cleared
+/// first); `false` when `s` is too long or nothing is left.
+fn normalize_into(s: &str, out: &mut Vec<char>) -> bool {
+    out.clear();
+    if s.len() > MAX_CHARS && s.chars().nth(MAX_CHARS).is_some() {
+        return false;
     }
-    let kept = s.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' '));
+    let separator = |c: &char| matches!(c, '-' | '_' | '.' | ' ');
     // Ids and field names are ASCII, and lowercasing ASCII needs no Unicode
     // tables (they were most of the cost of an unknown-field error).
-    let normalized: Vec<char> = if s.is_ascii() {
-        kept.map(|c| c.to_ascii_lowercase()).collect()
+    if s.is_ascii() {
+        out.reserve(s.len());
+        for byte in s.bytes() {
+            let c = char::from(byte.to_ascii_lowercase());
+            if !separator(&c) {
+                out.push(c);
+            }
+        }
     } else {
-        kept.flat_map(char::to_lowercase).collect()
-    };
-    (!normalized.is_empty()).then_some(normalized)
+        out.extend(
+            s.chars()
+                .filter(|c| !separator(c))
+                .flat_map(char::to_lowercase),
+        );
+    }
+    !out.is_empty()
 }
 
 /// The leading run of letters of `s`, lowercased, when it is at least 3
 /// letters long (`kling-v21` → `kling`, `veo3` → `veo`, `Pan Right` → `pan`).
 fn leading_word(s: &str) -> Option<String> {
     let letters = s.chars().take(MAX_CHARS).take_while(|c| c.is_alphabetic());
-    // As in `normalize`: ASCII needs no Unicode lowercasing tables.
+    // As in `normalize_into`: ASCII needs no Unicode lowercasing tables.
     let word: String = if s.is_ascii() {
         letters.map(|c| c.to_ascii_lowercase()).collect()
     } else {
         letters.flat_map(char::to_lowercase).collect()
     };
     (word.chars().count() >= 3).then_some(word)
+}
+
+/// Whether [`leading_word`] of `s` is `word`, without building it when `s`
+/// is ASCII (every candidate the catalog gives).
+fn is_leading_word(word: &str, s: &str) -> bool {
+    if !s.is_ascii() {
+        return leading_word(s).as_deref() == Some(word);
+    }
+    let letters = s
+        .bytes()
+        .take(MAX_CHARS)
+        .take_while(u8::is_ascii_alphabetic);
+    word.len() >= 3
+        && letters.clone().count() == word.len()
+        && letters
+            .zip(word.bytes())
+            .all(|(a, b)| a.to_ascii_lowercase() == b)
 }
 
 /// The leading word of `s` when all that follows it is a version: no more
@@ -95,22 +139,35 @@ fn versioned_family(s: &str) -> Option<String> {
 
 /// Levenshtein distance over characters, keeping one row of the table in
 /// `row` (reused across calls to avoid an allocation per candidate).
+#[cfg(test)]
 fn levenshtein(a: &[char], b: &[char], row: &mut Vec<usize>) -> usize {
+    levenshtein_bounded(a, b, usize::MAX, row)
+}
+
+/// The Levenshtein distance when it is at most `bound`; otherwise some
+/// value above `bound` (the table stops once a whole row exceeds it, since
+/// the distance is at least the smallest value of any row).
+fn levenshtein_bounded(a: &[char], b: &[char], bound: usize, row: &mut Vec<usize>) -> usize {
     row.clear();
     row.extend(0..=b.len());
     for (i, &ca) in a.iter().enumerate() {
         // `diagonal` is the previous row's value one column to the left.
         let mut diagonal = i;
         let mut left = i + 1;
+        let mut smallest = left;
         for (cell, &cb) in row.iter_mut().skip(1).zip(b) {
             let substitution = diagonal + usize::from(ca != cb);
             let value = substitution.min(*cell + 1).min(left + 1);
             diagonal = *cell;
             *cell = value;
             left = value;
+            smallest = smallest.min(value);
         }
         if let Some(first) = row.first_mut() {
             *first = i + 1;
+        }
+        if smallest > bound {
+            return smallest;
         }
     }
     row.last().copied().unwrap_or(a.len())
@@ -235,6 +292,36 @@ mod tests {
             assert_eq!(levenshtein(&chars(a), &chars(b), &mut row), d, "{a} {b}");
             assert_eq!(levenshtein(&chars(b), &chars(a), &mut row), d, "{b} {a}");
         }
+    }
+
+    #[test]
+    fn a_bounded_distance_is_exact_up_to_its_bound_and_above_it_past() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let mut row = Vec::new();
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("durration", "duration"),
+            ("abc", "xyz"),
+        ] {
+            let exact = levenshtein(&chars(a), &chars(b), &mut row);
+            for bound in 0..6 {
+                let got = levenshtein_bounded(&chars(a), &chars(b), bound, &mut row);
+                if exact <= bound {
+                    assert_eq!(got, exact, "{a} {b} bound {bound}");
+                } else {
+                    assert!(got > bound, "{a} {b} bound {bound}: {got}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn leading_words_compare_without_building_them() {
+        assert!(is_leading_word("kling", "kling-v21-master-i2v"));
+        assert!(is_leading_word("veo", "VEO-3.1-fast"));
+        assert!(!is_leading_word("veo", "veox-1"));
+        assert!(!is_leading_word("kling", "kli"));
+        assert!(is_leading_word("émile", "Émile-1"));
     }
 
     #[test]

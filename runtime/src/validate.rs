@@ -26,7 +26,7 @@ pub fn validate_body<M: Copy, R>(
             DiagnosticKind::DuplicateKey,
             pointer("", &duplicate.key),
             Some(duplicate.key_offset),
-            format!(
+            message!(
                 "duplicate key {}: a key may appear only once",
                 quote(&duplicate.key)
             ),
@@ -57,7 +57,7 @@ fn find_model<M: Copy, I: Iterator<Item = &'static str>>(
             DiagnosticKind::MissingModel,
             path(),
             None,
-            format!("model is required; one of: {}", known()),
+            message!("model is required; one of: {}", known()),
             None,
         );
         return None;
@@ -72,7 +72,7 @@ fn find_model<M: Copy, I: Iterator<Item = &'static str>>(
             kind,
             path(),
             Some(entry.value_offset),
-            format!(
+            message!(
                 "model must be a string naming a model, got {}",
                 describe_typed(&entry.value)
             ),
@@ -87,7 +87,7 @@ fn find_model<M: Copy, I: Iterator<Item = &'static str>>(
     let mut message = unknown.to_string();
     if unknown.suggestion.is_none() {
         // Nothing is close: list what there is instead.
-        message.push_str(&format!("; known models: {}", known()));
+        message.push_str(&message!("; known models: {}", known()));
     }
     report.error(
         DiagnosticKind::UnknownModel,
