@@ -28,6 +28,7 @@
 //! ```
 
 mod error;
+mod event;
 mod headers;
 mod verifier;
 

@@ -73,7 +73,7 @@ impl Verifier {
         now: SystemTime,
     ) -> Result<WebhookEvent, WebhookError> {
         self.verify_signature(headers, body, now)?;
-        serde_json::from_slice(body).map_err(|error| WebhookError::InvalidEvent(error.to_string()))
+        crate::event::parse(body).map_err(|error| WebhookError::InvalidEvent(error.to_string()))
     }
 
     /// The checks of [`Verifier::verify`] without reading the body: for a
