@@ -7,14 +7,18 @@
 //!   signature `sign` gives for that id, timestamp and body (no forgery, no
 //!   empty or truncated signature);
 //! - the same id, timestamp and body signed by `sign` always pass the
-//!   signature check, and fail it once the body is changed.
+//!   signature check, and fail it once the body is changed;
+//! - `verify` and `verify_borrowed` read an authentic body exactly as
+//!   `serde_json::from_slice::<WebhookEvent>` does: same event, same error.
 
 #![no_main]
 
 use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
-use orux_webhooks::{Verifier, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP, WebhookError};
+use orux_webhooks::{
+    Verifier, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP, WebhookError, WebhookEvent,
+};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const NOW: u64 = 1_649_367_553;
@@ -45,7 +49,9 @@ fuzz_target!(|data: &[u8]| {
         Err(error) => assert!(!error.to_string().is_empty()),
     }
     // The event reader sees only authentic bodies; it must not panic either.
-    let _ = verifier.verify(&headers, body, now);
+    let owned = verifier.verify(&headers, body, now);
+    let borrowed = verifier.verify_borrowed(&headers, body, now).map(|event| event.into_owned());
+    assert_eq!(owned, borrowed);
 
     // Round trip: what `sign` writes verifies, and only for its own body.
     let id = id.unwrap_or_default();
@@ -56,6 +62,12 @@ fuzz_target!(|data: &[u8]| {
     let signature = verifier.sign(id, NOW, body);
     let signed = [(WEBHOOK_ID, id.to_owned()), (WEBHOOK_TIMESTAMP, NOW.to_string()), (WEBHOOK_SIGNATURE, signature)];
     assert_eq!(verifier.verify_signature(&signed, body, now), Ok(()));
+    // On an authentic body both event readers say what serde_json says.
+    let plain = serde_json::from_slice::<WebhookEvent>(body)
+        .map_err(|error| WebhookError::InvalidEvent(error.to_string()));
+    assert_eq!(verifier.verify(&signed, body, now), plain);
+    let borrowed = verifier.verify_borrowed(&signed, body, now).map(|event| event.into_owned());
+    assert_eq!(borrowed, plain);
     let mut changed = body.to_vec();
     changed.push(b'x');
     assert_eq!(verifier.verify_signature(&signed, &changed, now), Err(WebhookError::SignatureMismatch));

@@ -28,10 +28,12 @@
 //! ```
 
 mod error;
+mod event;
 mod headers;
 mod verifier;
 
 pub use error::WebhookError;
+pub use event::WebhookEventRef;
 pub use headers::WebhookHeaders;
 pub use orux_models::responses::WebhookEvent;
 pub use verifier::{TOLERANCE, Verifier};
