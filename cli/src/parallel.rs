@@ -2,8 +2,14 @@
 //! [`validate_jsonl`](crate::validate::validate_jsonl), in input order, with
 //! bounded memory.
 //!
-//! The calling thread reads lines into batches and writes the results; worker
-//! threads validate batches and render their results. A batch is sent only
+//! The calling thread reads lines into batches and writes the results;
+//! `jobs - 1` worker threads validate batches and render their results, and
+//! so does the calling thread: it hands a batch to the workers while they
+//! have fewer than [`QUEUED_PER_WORKER`] each to do, and validates it itself
+//! otherwise, on lines still in its own cache. So `jobs` threads keep `jobs`
+//! cores busy, and the calling thread seldom sleeps; when it must (the
+//! workers fell behind), a [`DoneQueue`] wakes it once half of those in
+//! flight are done, not once per batch. A batch is sent only
 //! while fewer than [`IN_FLIGHT_PER_JOB`] × jobs batches are read and not yet
 //! written, and a batch holds at most [`BATCH_LINES`] lines or about
 //! [`BATCH_BYTES`] bytes (one line may be up to the body-size limit), so
@@ -15,7 +21,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::num::NonZeroUsize;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 
 use orux_models::Limits;
@@ -33,6 +39,9 @@ pub const BATCH_BYTES: usize = 256 * 1024;
 /// Batches read and not yet written, per job: enough to keep every worker
 /// busy while one slow batch holds up the output.
 pub const IN_FLIGHT_PER_JOB: usize = 4;
+/// Batches queued for each worker before the calling thread validates the
+/// next one itself: one to work on and one to start as soon as it is done.
+pub const QUEUED_PER_WORKER: usize = 2;
 
 /// Per body line of a batch: its number, where it ends in the batch's
 /// bytes, and its fit.
@@ -124,23 +133,28 @@ pub fn validate_jsonl_measured(
     jobs: NonZeroUsize,
 ) -> Result<(Summary, Peak), StreamError> {
     let jobs = jobs.get();
+    let workers = jobs - 1;
     let max_in_flight = IN_FLIGHT_PER_JOB * jobs;
     let mut summary = Summary::default();
     let mut peak = Peak::default();
     let (work_tx, work_rx) = mpsc::channel::<Batch>();
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let done_queue = DoneQueue::new(workers);
 
     let result = thread::scope(|scope| {
         // Owned by this closure, so any return closes the channel and ends
         // the workers before the scope joins them.
         let work_tx = work_tx;
-        for _ in 0..jobs {
+        for _ in 0..workers {
             let work_rx = Arc::clone(&work_rx);
-            let done_tx = done_tx.clone();
-            scope.spawn(move || worker(&work_rx, &done_tx, limits));
+            let done_queue = &done_queue;
+            scope.spawn(move || {
+                // Counts this worker out however it ends, a panic included,
+                // so the calling thread never waits for a worker that is gone.
+                let _running = done_queue.running();
+                worker(&work_rx, done_queue, limits);
+            });
         }
-        drop(done_tx);
 
         let mut writer = Reorder::default();
         let mut seq = 0;
@@ -169,24 +183,33 @@ pub fn validate_jsonl_measured(
             if batch.lines.is_empty() {
                 continue;
             }
-            // Wait for the output to catch up before holding another batch.
+            // Wait for the output to catch up before holding another batch:
+            // until half of those in flight are done, so that the workers
+            // still have the other half to work on.
             while writer.in_flight >= max_in_flight {
-                let done = done_rx.recv().map_err(|_| worker_gone())?;
-                writer.accept(done, &mut output, &mut summary)?;
-            }
-            while let Ok(done) = done_rx.try_recv() {
-                writer.accept(done, &mut output, &mut summary)?;
+                let wanted = (max_in_flight / 2).min(writer.unfinished()).max(1);
+                for done in done_queue.wait_for(wanted)? {
+                    writer.accept(done, &mut output, &mut summary)?;
+                }
             }
             writer.in_flight += 1;
             writer.bytes += batch.data.len();
             peak.batches = peak.batches.max(writer.in_flight);
             peak.bytes = peak.bytes.max(writer.bytes);
-            work_tx.send(batch).map_err(|_| worker_gone())?;
             seq += 1;
+            if writer.unfinished() <= QUEUED_PER_WORKER * workers {
+                work_tx.send(batch).map_err(|_| worker_gone())?;
+            } else {
+                writer.accept(validate_batch(batch, limits), &mut output, &mut summary)?;
+            }
+            for done in done_queue.take_finished() {
+                writer.accept(done, &mut output, &mut summary)?;
+            }
         }
         while writer.in_flight > 0 {
-            let done = done_rx.recv().map_err(|_| worker_gone())?;
-            writer.accept(done, &mut output, &mut summary)?;
+            for done in done_queue.wait_for(writer.unfinished().max(1))? {
+                writer.accept(done, &mut output, &mut summary)?;
+            }
         }
         Ok(())
     });
@@ -201,8 +224,95 @@ fn worker_gone() -> StreamError {
     StreamError::Write(std::io::Error::other("a validation thread stopped"))
 }
 
+/// Finished batches on their way back to the calling thread.
+///
+/// Workers push; the calling thread waits for a number of them at once
+/// ([`DoneQueue::wait_for`]) and is woken once when they are there.
+struct DoneQueue {
+    state: Mutex<DoneState>,
+    ready: Condvar,
+}
+
+struct DoneState {
+    finished: Vec<Done>,
+    /// How many finished batches the calling thread waits for; `usize::MAX`
+    /// while it is not waiting, so no worker wakes it needlessly.
+    wake_at: usize,
+    /// Workers that have not returned.
+    running: usize,
+}
+
+impl DoneQueue {
+    fn new(workers: usize) -> Self {
+        DoneQueue {
+            state: Mutex::new(DoneState {
+                finished: Vec::new(),
+                wake_at: usize::MAX,
+                running: workers,
+            }),
+            ready: Condvar::new(),
+        }
+    }
+
+    /// The lock, also after a worker panicked while holding it: the state
+    /// is a list and two counters, whole after every step.
+    fn lock(&self) -> std::sync::MutexGuard<'_, DoneState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A worker's batch is finished.
+    fn push(&self, done: Done) {
+        let mut state = self.lock();
+        state.finished.push(done);
+        if state.finished.len() >= state.wake_at {
+            state.wake_at = usize::MAX;
+            self.ready.notify_one();
+        }
+    }
+
+    /// A guard that counts a worker out when it is dropped.
+    fn running(&self) -> Running<'_> {
+        Running(self)
+    }
+
+    /// Every batch finished so far, without waiting.
+    fn take_finished(&self) -> Vec<Done> {
+        std::mem::take(&mut self.lock().finished)
+    }
+
+    /// Waits until at least `wanted` batches are finished, then takes every
+    /// finished one. Fails when the workers are gone before that.
+    fn wait_for(&self, wanted: usize) -> Result<Vec<Done>, StreamError> {
+        let mut state = self.lock();
+        while state.finished.len() < wanted {
+            if state.running == 0 {
+                return Err(worker_gone());
+            }
+            state.wake_at = wanted;
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.wake_at = usize::MAX;
+        Ok(std::mem::take(&mut state.finished))
+    }
+}
+
+/// Counts a worker out of [`DoneQueue`] when dropped, waking the calling
+/// thread so that it sees the worker gone.
+struct Running<'q>(&'q DoneQueue);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.running -= 1;
+        self.0.ready.notify_one();
+    }
+}
+
 /// Validates batches until the work channel closes.
-fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &mpsc::Sender<Done>, limits: &Limits) {
+fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &DoneQueue, limits: &Limits) {
     loop {
         // A poisoned lock means another worker panicked; the scope reports that.
         let next = match work.lock() {
@@ -210,35 +320,37 @@ fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &mpsc::Sender<Done>, limits
             Err(_) => return,
         };
         let Ok(batch) = next else { return };
-        let Batch {
-            seq,
-            data,
-            lines,
-            mut output,
-        } = batch;
-        let (mut valid, mut invalid) = (0, 0);
-        let mut start = 0;
-        for &(number, end, fit) in &lines {
-            let outcome = Outcome::of_read(&data[start..end], fit, limits);
-            start = end;
-            if outcome.is_valid() {
-                valid += 1;
-            } else {
-                invalid += 1;
-            }
-            json_out::push_result(&mut output, &outcome, Some(number));
+        done.push(validate_batch(batch, limits));
+    }
+}
+
+/// Validates one batch and renders its results.
+fn validate_batch(batch: Batch, limits: &Limits) -> Done {
+    let Batch {
+        seq,
+        data,
+        lines,
+        mut output,
+    } = batch;
+    let (mut valid, mut invalid) = (0, 0);
+    let mut start = 0;
+    for &(number, end, fit) in &lines {
+        let outcome = Outcome::of_read(&data[start..end], fit, limits);
+        start = end;
+        if outcome.is_valid() {
+            valid += 1;
+        } else {
+            invalid += 1;
         }
-        let finished = Done {
-            seq,
-            output,
-            valid,
-            invalid,
-            data,
-            lines,
-        };
-        if done.send(finished).is_err() {
-            return; // the run stopped (a write error); nothing to hand back
-        }
+        json_out::push_result(&mut output, &outcome, Some(number));
+    }
+    Done {
+        seq,
+        output,
+        valid,
+        invalid,
+        data,
+        lines,
     }
 }
 
@@ -254,6 +366,11 @@ struct Reorder {
 }
 
 impl Reorder {
+    /// Batches in flight that no worker has finished yet.
+    fn unfinished(&self) -> usize {
+        self.in_flight - self.pending.len()
+    }
+
     /// Takes one finished batch and writes every batch that is now next in order.
     fn accept(
         &mut self,
