@@ -1,7 +1,7 @@
 //! `wait` on 1,000 concurrent 30-second tasks against the mock server: polls
 //! per task and the client's CPU time (issue 12's last client target).
 //!
-//! Run with `cargo bench -p orux-benches --bench client_wait` (about 41 s of
+//! Run with `cargo bench -p orux-benches --bench client_wait` (about 82 s of
 //! wall time); BENCHMARKS.md ("Client") has the numbers and how to read them.
 //! CI builds it and never runs it.
 //!

@@ -10,6 +10,10 @@
 # careful user sets them up, `jsonschema` and `jsonschema-rs` each
 # dispatching per model (json.loads, the model's own compiled schema,
 # is_valid). It ends with the three targets of issue 15, each met or MISSED.
+# The 1,000,000-line orux runs (`--jobs 1` and the default) alternate
+# $ORUX_BENCH_RUNS times (default 5), and so do the per-model and dispatch
+# Python peers; each figure is the median of its runs, so one slow moment
+# of a shared machine does not decide a ratio.
 #
 # Usage: benches/cli/run.sh [LINES [SAMPLE]]   (defaults 1000000 and 20000, or
 # $ORUX_BENCH_LINES and $ORUX_BENCH_SAMPLE)
@@ -25,7 +29,9 @@ out="$root/target/bench-cli"
 venv="$root/target/bench-venv"
 schemas="$root/generated/schema"
 cpu="${ORUX_BENCH_CPU:-1}"
+runs="${ORUX_BENCH_RUNS:-5}"
 mkdir -p "$out"
+rm -f "$out"/*.time "$out"/*.time.* # no timing of an earlier run is read
 cd "$root"
 
 echo "==> building orux and orux-bench-lines (release)" >&2
@@ -55,10 +61,13 @@ time_orux() {
 echo "==> orux validate --jsonl --jobs 1, $lines lines, on CPU $cpu" >&2
 cpus="$cpu"
 time_orux "$out/tenth.jsonl" "$out/orux-tenth.time" --jobs 1 # warms the page cache too
-time_orux "$out/lines.jsonl" "$out/orux.time" --jobs 1
-cpus="0-$(($(nproc) - 1))"
-echo "==> orux validate --jsonl (default --jobs, $(nproc) cores), $lines lines" >&2
-time_orux "$out/lines.jsonl" "$out/orux-jobs.time"
+echo "==> and alternating with the default --jobs ($(nproc) cores), $runs runs each" >&2
+for run in $(seq "$runs"); do
+    cpus="$cpu"
+    time_orux "$out/lines.jsonl" "$out/orux.time.$run" --jobs 1
+    cpus="0-$(($(nproc) - 1))"
+    time_orux "$out/lines.jsonl" "$out/orux-jobs.time.$run"
+done
 
 if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/installed-requirements.txt"; then
     echo "==> installing benches/cli/requirements.txt into target/bench-venv" >&2
@@ -66,18 +75,36 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/insta
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$here/requirements.txt"
     cp "$here/requirements.txt" "$venv/installed-requirements.txt"
 fi
-for peer in bundle dispatch model model-rs; do
-    echo "==> python peer $peer, $sample lines, on CPU $cpu" >&2
+time_peer() {
+    local peer="$1" log="$2"
     /usr/bin/time -v taskset -c "$cpu" "$venv/bin/python" "$here/validate_jsonl.py" "$peer" "$schemas" \
-        "$out/sample.jsonl" > /dev/null 2> "$out/python-$peer.time"
+        "$out/sample.jsonl" > /dev/null 2> "$log"
+}
+echo "==> python peer bundle, $sample lines, on CPU $cpu (once: it is slow)" >&2
+time_peer bundle "$out/python-bundle.time.1"
+for run in $(seq "$runs"); do
+    for peer in dispatch model model-rs; do
+        echo "==> python peer $peer, $sample lines, on CPU $cpu, run $run of $runs" >&2
+        time_peer "$peer" "$out/python-$peer.time.$run"
+    done
 done
 
-python3 - "$out" "$lines" "$sample" "$(nproc)" "$(uptime)" <<'PY'
-import re, sys
+python3 - "$out" "$lines" "$sample" "$(nproc)" "$(uptime)" "$runs" <<'PY'
+import glob, re, statistics, sys
 out, lines, sample, cores, load = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+runs = int(sys.argv[6])
 
 def timing(name):
-    text = open(f"{out}/{name}.time").read()
+    """Wall seconds, peak MiB and Python's per-line µs: the median of the
+    runs of `name` (`name.time.1`, `.2`, …), or its one run (`name.time`)."""
+    logs = sorted(glob.glob(f"{out}/{name}.time.*")) or [f"{out}/{name}.time"]
+    results = [one_timing(log) for log in logs]
+    loops = [r[2] for r in results if r[2] is not None]
+    return (statistics.median(r[0] for r in results), max(r[1] for r in results),
+            statistics.median(loops) if loops else None)
+
+def one_timing(log):
+    text = open(log).read()
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
     seconds = 0.0
     for part in wall.split(":"):
@@ -93,7 +120,7 @@ one_s, one_mib, _ = timing("orux")
 tenth_s, tenth_mib, _ = timing("orux-tenth")
 jobs_s, jobs_mib, _ = timing("orux-jobs")
 one_us, jobs_us = one_s / lines * 1e6, jobs_s / lines * 1e6
-print(f"\n## CLI throughput ({lines:,} lines, {size_mb:.0f} MB, {stats[4]} valid; {cores} cores; load: {load.strip()})\n")
+print(f"\n## CLI throughput ({lines:,} lines, {size_mb:.0f} MB, {stats[4]} valid; {cores} cores; medians of {runs} runs; load: {load.strip()})\n")
 print("| run | lines | wall time | lines/s | per line | peak RSS |")
 print("|---|---:|---:|---:|---:|---:|")
 print(f"| orux validate --jsonl --jobs 1 | {lines // 10:,} | {tenth_s:.2f} s | {lines / 10 / tenth_s:,.0f} | {tenth_s / (lines / 10) * 1e6:.2f} µs | {tenth_mib:.1f} MiB |")
