@@ -240,6 +240,9 @@ struct DoneState {
     wake_at: usize,
     /// Workers that have not returned.
     running: usize,
+    /// Whether a worker panicked: the batch it held will never come, so
+    /// waiting for it would hang.
+    lost: bool,
 }
 
 impl DoneQueue {
@@ -249,6 +252,7 @@ impl DoneQueue {
                 finished: Vec::new(),
                 wake_at: usize::MAX,
                 running: workers,
+                lost: false,
             }),
             ready: Condvar::new(),
         }
@@ -285,7 +289,7 @@ impl DoneQueue {
     fn wait_for(&self, wanted: usize) -> Result<Vec<Done>, StreamError> {
         let mut state = self.lock();
         while state.finished.len() < wanted {
-            if state.running == 0 {
+            if state.running == 0 || state.lost {
                 return Err(worker_gone());
             }
             state.wake_at = wanted;
@@ -299,14 +303,15 @@ impl DoneQueue {
     }
 }
 
-/// Counts a worker out of [`DoneQueue`] when dropped, waking the calling
-/// thread so that it sees the worker gone.
+/// Counts a worker out of [`DoneQueue`] when dropped (and marks its batch
+/// lost when it panicked), waking the calling thread so that it sees that.
 struct Running<'q>(&'q DoneQueue);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         let mut state = self.0.lock();
         state.running -= 1;
+        state.lost |= thread::panicking();
         self.0.ready.notify_one();
     }
 }
