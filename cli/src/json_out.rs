@@ -8,7 +8,7 @@
 
 use orux_models::Diagnostic;
 
-use crate::validate::Outcome;
+use crate::outcome::Outcome;
 
 /// Appends the result object and a newline to `out`:
 /// `{"line":N,"valid":…,"model":…,"errors":[…],"warnings":[…]}`, with

@@ -13,6 +13,7 @@ pub mod args;
 mod commands;
 pub mod input;
 pub mod json_out;
+pub mod outcome;
 pub mod parallel;
 pub mod render;
 pub mod table;

@@ -15,7 +15,7 @@ use orux_models::{WARNINGS_OMITTED, display};
 use serde::Serialize;
 
 use crate::json_out;
-use crate::validate::Outcome;
+use crate::outcome::Outcome;
 
 /// Field paths.
 pub const PATH: Style = Style::new().bold();

@@ -8,7 +8,7 @@ use super::api::{self, Reporter};
 use super::status::{follow, options};
 use crate::api_args::SubmitArgs;
 use crate::args::Format;
-use crate::validate::Outcome;
+use crate::outcome::Outcome;
 use crate::{Error, Verdict, input};
 
 /// Validates the body, submits it, and prints the task id (or, with
