@@ -56,19 +56,9 @@ fn push_diagnostics(out: &mut Vec<u8>, diagnostics: &[Diagnostic]) {
     out.push(b']');
 }
 
-/// A decimal number, as `itoa` writes it.
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+/// A decimal number (`itoa`, as `serde_json` writes one).
+fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
