@@ -5,8 +5,6 @@
 //! particular model. Users depend on `orux-models`, which re-exports what they
 //! need from here.
 
-// The modules are private: users get the types re-exported below (through
-// `orux-models`), generated code gets its helpers from `__private`.
 /// `format!` for diagnostic messages: the same text, written into a buffer
 /// sized for a typical message. `format!` sizes its buffer from the literal
 /// parts alone (nothing when the message starts with an argument), so a
@@ -21,6 +19,8 @@ macro_rules! message {
     }};
 }
 
+// The modules are private: users get the types re-exported below (through
+// `orux-models`), generated code gets its helpers from `__private`.
 mod catalog;
 mod data_uri;
 mod directives;
