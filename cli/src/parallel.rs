@@ -2,26 +2,30 @@
 //! [`validate_jsonl`](crate::validate::validate_jsonl), in input order, with
 //! bounded memory.
 //!
-//! The calling thread reads lines into batches and writes the results;
-//! `jobs - 1` worker threads validate batches and render their results, and
-//! so does the calling thread: it hands a batch to the workers while they
-//! have fewer than [`QUEUED_PER_WORKER`] each to do, and validates it itself
-//! otherwise, on lines still in its own cache. So `jobs` threads keep `jobs`
-//! cores busy, and the calling thread seldom sleeps; when it must (the
-//! workers fell behind), a [`DoneQueue`] wakes it once half of those in
-//! flight are done, not once per batch. A batch is sent only
-//! while fewer than [`IN_FLIGHT_PER_JOB`] × jobs batches are read and not yet
-//! written, and a batch holds at most [`BATCH_LINES`] lines or about
-//! [`BATCH_BYTES`] bytes (one line may be up to the body-size limit), so
-//! memory does not grow with the input. Reading and writing stay on the
-//! calling thread, so neither the input nor the output needs to be `Send`
-//! (standard input and output locks are not).
+//! Every thread, the calling one included, runs the same loop
+//! ([`Run::peer`]): take a slot, read the next batch of lines under the input
+//! lock, validate it and render its results without any lock, then hand the
+//! results to the output, where whichever thread completes the next batch in
+//! input order writes it and every later one already done. So a batch is
+//! read, validated and rendered by one thread into that thread's own
+//! buffers, and its bytes stay in one core's cache; buffers go back to the
+//! thread they came from. (Handing batches from one reading thread to
+//! workers moved every byte between cores; BENCHMARKS.md, "`--jobs` as
+//! peers".)
+//!
+//! Memory does not grow with the input: a thread takes a slot before it
+//! reads, and at most [`IN_FLIGHT_PER_JOB`] × jobs batches are read and not
+//! yet written; a batch holds at most [`BATCH_LINES`] lines or about
+//! [`BATCH_BYTES`] bytes (one line may be up to the body-size limit). A
+//! thread waits (on a `Condvar`) only when the slots are all taken, that is
+//! when one slow batch holds up the output. Since any thread may read or
+//! write, the input and the output must be `Send`.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::{self, BufRead, Write};
 use std::num::NonZeroUsize;
-use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use orux_models::Limits;
@@ -30,95 +34,76 @@ use crate::input::{self, Fit};
 use crate::json_out;
 use crate::validate::{Outcome, StreamError, Summary, is_blank};
 
-/// Lines in one batch at most: large enough that handing a batch to a
-/// worker costs little next to validating it, small enough to spread a
-/// short input over the workers.
+/// Lines in one batch at most: large enough that the two locks a batch takes
+/// cost little next to validating it, small enough to spread a short input
+/// over the threads.
 pub const BATCH_LINES: usize = 256;
 /// A batch is closed once its lines hold this many bytes.
 pub const BATCH_BYTES: usize = 256 * 1024;
-/// Batches read and not yet written, per job: enough to keep every worker
+/// Batches read and not yet written, per job: enough to keep every thread
 /// busy while one slow batch holds up the output.
 pub const IN_FLIGHT_PER_JOB: usize = 4;
-/// Batches queued for each worker before the calling thread validates the
-/// next one itself: one to work on and one to start as soon as it is done.
-pub const QUEUED_PER_WORKER: usize = 2;
 
 /// Per body line of a batch: its number, where it ends in the batch's
 /// bytes, and its fit.
 type LineEnds = Vec<(u64, usize, Fit)>;
 
-/// Lines read for one worker: their bytes back to back.
-struct Batch {
-    seq: u64,
+/// The three buffers a batch is read, indexed and rendered into.
+struct Buffers {
     data: Vec<u8>,
     lines: LineEnds,
-    /// An empty buffer for the results (recycled from an earlier batch).
     output: Vec<u8>,
 }
 
-/// A worker's rendered results for one batch, with the batch's buffers
-/// handed back for reuse.
-struct Done {
-    seq: u64,
-    output: Vec<u8>,
-    valid: u64,
-    invalid: u64,
-    data: Vec<u8>,
-    lines: LineEnds,
-}
-
-/// Emptied buffers of written batches, for the next batches to fill: after
-/// the first few batches, reading and validating allocate no buffers.
-#[derive(Default)]
-struct Spares {
-    buffers: Vec<(Vec<u8>, LineEnds, Vec<u8>)>,
-}
-
-impl Spares {
+impl Buffers {
     /// A buffer grown past this by one long line is dropped, not kept.
     const KEEP_BYTES: usize = 2 * BATCH_BYTES;
 
-    fn take(&mut self, seq: u64) -> Batch {
-        let (data, lines, output) = self.buffers.pop().unwrap_or_else(|| {
-            (
-                Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
-                Vec::with_capacity(BATCH_LINES),
-                Vec::with_capacity(BATCH_BYTES),
-            )
-        });
-        Batch {
-            seq,
-            data,
-            lines,
-            output,
+    fn new() -> Self {
+        Buffers {
+            data: Vec::with_capacity(BATCH_BYTES + BATCH_BYTES / 4),
+            lines: Vec::with_capacity(BATCH_LINES),
+            output: Vec::with_capacity(BATCH_BYTES),
         }
     }
 
-    fn give(&mut self, mut done: Done) {
-        if done.data.capacity() > Self::KEEP_BYTES || done.output.capacity() > Self::KEEP_BYTES {
-            return;
+    /// Emptied for the next batch, or `None` when one is too large to keep.
+    fn recycled(mut self) -> Option<Self> {
+        if self.data.capacity() > Self::KEEP_BYTES || self.output.capacity() > Self::KEEP_BYTES {
+            return None;
         }
-        done.data.clear();
-        done.lines.clear();
-        done.output.clear();
-        self.buffers.push((done.data, done.lines, done.output));
+        self.data.clear();
+        self.lines.clear();
+        self.output.clear();
+        Some(self)
     }
+}
+
+/// A batch's rendered results, waiting for its turn to be written.
+struct Done {
+    seq: u64,
+    /// The thread whose buffers these are, to give them back to.
+    owner: usize,
+    valid: u64,
+    invalid: u64,
+    buffers: Buffers,
 }
 
 /// The most that was held at once while a run was under way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Peak {
-    /// Batches read and not yet written.
+    /// Batches read (or being read) and not yet written.
     pub batches: usize,
     /// Bytes of those batches' lines.
     pub bytes: usize,
 }
 
 /// Validates JSON Lines like [`crate::validate::validate_jsonl`] (same
-/// result lines, same order, same summary) on `jobs` worker threads.
+/// result lines, same order, same summary) on `jobs` threads: the calling
+/// one and `jobs - 1` more.
 pub fn validate_jsonl_jobs(
-    input: impl BufRead,
-    output: impl Write,
+    input: impl BufRead + Send,
+    output: impl Write + Send,
     limits: &Limits,
     jobs: NonZeroUsize,
 ) -> Result<Summary, StreamError> {
@@ -127,274 +112,304 @@ pub fn validate_jsonl_jobs(
 
 /// [`validate_jsonl_jobs`], also reporting the most it held in flight.
 pub fn validate_jsonl_measured(
-    mut input: impl BufRead,
-    mut output: impl Write,
+    input: impl BufRead + Send,
+    output: impl Write + Send,
     limits: &Limits,
     jobs: NonZeroUsize,
 ) -> Result<(Summary, Peak), StreamError> {
     let jobs = jobs.get();
-    let workers = jobs - 1;
-    let max_in_flight = IN_FLIGHT_PER_JOB * jobs;
-    let mut summary = Summary::default();
-    let mut peak = Peak::default();
-    let (work_tx, work_rx) = mpsc::channel::<Batch>();
-    let work_rx = Arc::new(Mutex::new(work_rx));
-    let done_queue = DoneQueue::new(workers);
-
-    let result = thread::scope(|scope| {
-        // Owned by this closure, so any return closes the channel and ends
-        // the workers before the scope joins them.
-        let work_tx = work_tx;
-        for _ in 0..workers {
-            let work_rx = Arc::clone(&work_rx);
-            let done_queue = &done_queue;
-            scope.spawn(move || {
-                // Counts this worker out however it ends, a panic included,
-                // so the calling thread never waits for a worker that is gone.
-                let _running = done_queue.running();
-                worker(&work_rx, done_queue, limits);
-            });
+    let run = Run {
+        input: Mutex::new(Reading {
+            input,
+            lines: 0,
+            blank: 0,
+            next_seq: 0,
+            at_end: false,
+        }),
+        output: Mutex::new(Writing {
+            output,
+            next: 0,
+            pending: BTreeMap::new(),
+            in_flight: 0,
+            waiting: 0,
+            valid: 0,
+            invalid: 0,
+            returned: (0..jobs).map(|_| Vec::new()).collect(),
+            stop: None,
+            peak_batches: 0,
+        }),
+        room: Condvar::new(),
+        max_in_flight: IN_FLIGHT_PER_JOB * jobs,
+        bytes: AtomicUsize::new(0),
+        peak_bytes: AtomicUsize::new(0),
+        limits,
+    };
+    thread::scope(|scope| {
+        for me in 1..jobs {
+            let run = &run;
+            scope.spawn(move || run.peer(me));
         }
-
-        let mut writer = Reorder::default();
-        let mut seq = 0;
-        let mut reading = true;
-        while reading {
-            let mut batch = writer.spares.take(seq);
-            // Lines go straight from the input's buffer into the batch: one
-            // copy, and a SIMD search for each newline.
-            while batch.lines.len() < BATCH_LINES && batch.data.len() < BATCH_BYTES {
-                let start = batch.data.len();
-                let Some(fit) =
-                    input::append_line(&mut input, &mut batch.data, limits.max_body_bytes)
-                        .map_err(StreamError::Read)?
-                else {
-                    reading = false;
-                    break;
-                };
-                summary.lines += 1;
-                if fit == Fit::Complete && is_blank(&batch.data[start..]) {
-                    batch.data.truncate(start);
-                    summary.blank += 1;
-                    continue;
-                }
-                batch.lines.push((summary.lines, batch.data.len(), fit));
-            }
-            if batch.lines.is_empty() {
-                continue;
-            }
-            // Wait for the output to catch up before holding another batch:
-            // until half of those in flight are done, so that the workers
-            // still have the other half to work on.
-            while writer.in_flight >= max_in_flight {
-                let wanted = (max_in_flight / 2).min(writer.unfinished()).max(1);
-                for done in done_queue.wait_for(wanted)? {
-                    writer.accept(done, &mut output, &mut summary)?;
-                }
-            }
-            writer.in_flight += 1;
-            writer.bytes += batch.data.len();
-            peak.batches = peak.batches.max(writer.in_flight);
-            peak.bytes = peak.bytes.max(writer.bytes);
-            seq += 1;
-            if writer.unfinished() <= QUEUED_PER_WORKER * workers {
-                work_tx.send(batch).map_err(|_| worker_gone())?;
-            } else {
-                writer.accept(validate_batch(batch, limits), &mut output, &mut summary)?;
-            }
-            for done in done_queue.take_finished() {
-                writer.accept(done, &mut output, &mut summary)?;
-            }
-        }
-        while writer.in_flight > 0 {
-            for done in done_queue.wait_for(writer.unfinished().max(1))? {
-                writer.accept(done, &mut output, &mut summary)?;
-            }
-        }
-        Ok(())
+        run.peer(0);
     });
-    result?;
-    output.flush().map_err(StreamError::Write)?;
+    let reading = run
+        .input
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut writing = run
+        .output
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(error) = writing.stop.take() {
+        return Err(error);
+    }
+    writing.output.flush().map_err(StreamError::Write)?;
+    let summary = Summary {
+        lines: reading.lines,
+        blank: reading.blank,
+        valid: writing.valid,
+        invalid: writing.invalid,
+    };
+    let peak = Peak {
+        batches: writing.peak_batches,
+        bytes: run.peak_bytes.into_inner(),
+    };
     Ok((summary, peak))
 }
 
-/// Workers only stop early when the run does; reaching this is a bug, said
-/// as a write failure rather than a panic.
-fn worker_gone() -> StreamError {
-    StreamError::Write(std::io::Error::other("a validation thread stopped"))
+/// What every thread of one run shares.
+struct Run<'l, R, W> {
+    input: Mutex<Reading<R>>,
+    output: Mutex<Writing<W>>,
+    /// Signalled when a slot frees up or the run stops.
+    room: Condvar,
+    max_in_flight: usize,
+    /// Bytes of the lines of batches in flight, and the most at once.
+    bytes: AtomicUsize,
+    peak_bytes: AtomicUsize,
+    limits: &'l Limits,
 }
 
-/// Finished batches on their way back to the calling thread.
-///
-/// Workers push; the calling thread waits for a number of them at once
-/// ([`DoneQueue::wait_for`]) and is woken once when they are there.
-struct DoneQueue {
-    state: Mutex<DoneState>,
-    ready: Condvar,
+/// The input side, behind its lock: the reader and the line numbering.
+struct Reading<R> {
+    input: R,
+    /// Lines read so far, blank ones included.
+    lines: u64,
+    blank: u64,
+    /// The number of the next batch, which is its place in the output.
+    next_seq: u64,
+    at_end: bool,
 }
 
-struct DoneState {
-    finished: Vec<Done>,
-    /// How many finished batches the calling thread waits for; `usize::MAX`
-    /// while it is not waiting, so no worker wakes it needlessly.
-    wake_at: usize,
-    /// Workers that have not returned.
-    running: usize,
-    /// Whether a worker panicked: the batch it held will never come, so
-    /// waiting for it would hang.
-    lost: bool,
+/// The output side, behind its lock.
+struct Writing<W> {
+    output: W,
+    /// The batch to write next.
+    next: u64,
+    /// Batches done before their turn.
+    pending: BTreeMap<u64, Done>,
+    /// Slots taken: batches being read, validated or waiting to be written.
+    in_flight: usize,
+    /// Threads waiting for a slot.
+    waiting: usize,
+    valid: u64,
+    invalid: u64,
+    /// Buffers of written batches, per thread that owns them.
+    returned: Vec<Vec<Buffers>>,
+    /// Why the run stopped early: a read or write error, or a thread that
+    /// panicked (its batch will never come, so waiting for it would hang).
+    stop: Option<StreamError>,
+    peak_batches: usize,
 }
 
-impl DoneQueue {
-    fn new(workers: usize) -> Self {
-        DoneQueue {
-            state: Mutex::new(DoneState {
-                finished: Vec::new(),
-                wake_at: usize::MAX,
-                running: workers,
-                lost: false,
-            }),
-            ready: Condvar::new(),
+impl<R: BufRead + Send, W: Write + Send> Run<'_, R, W> {
+    /// One thread's part: batches until the input ends or the run stops.
+    fn peer(&self, me: usize) {
+        let _stop_on_panic = StopOnPanic(self);
+        let mut spares: Vec<Buffers> = Vec::new();
+        while self.take_slot(me, &mut spares) {
+            let mut buffers = spares.pop().unwrap_or_else(Buffers::new);
+            let seq = match self.read_batch(&mut buffers) {
+                Ok(Some(seq)) => seq,
+                Ok(None) => {
+                    // The input ended before this slot was used.
+                    self.give_back_slot();
+                    return;
+                }
+                Err(error) => {
+                    self.stop(StreamError::Read(error));
+                    return;
+                }
+            };
+            let len = buffers.data.len();
+            let held = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
+            self.peak_bytes.fetch_max(held, Ordering::Relaxed);
+            let done = validate_batch(seq, me, buffers, self.limits);
+            self.write_in_order(done);
         }
     }
 
-    /// The lock, also after a worker panicked while holding it: the state
-    /// is a list and two counters, whole after every step.
-    fn lock(&self) -> std::sync::MutexGuard<'_, DoneState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock_output(&self) -> MutexGuard<'_, Writing<W>> {
+        // A thread that panicked while holding the lock has already stopped
+        // the run (`StopOnPanic`); the state is whole after every step.
+        self.output.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// A worker's batch is finished.
-    fn push(&self, done: Done) {
-        let mut state = self.lock();
-        state.finished.push(done);
-        if state.finished.len() >= state.wake_at {
-            state.wake_at = usize::MAX;
-            self.ready.notify_one();
-        }
-    }
-
-    /// A guard that counts a worker out when it is dropped.
-    fn running(&self) -> Running<'_> {
-        Running(self)
-    }
-
-    /// Every batch finished so far, without waiting.
-    fn take_finished(&self) -> Vec<Done> {
-        std::mem::take(&mut self.lock().finished)
-    }
-
-    /// Waits until at least `wanted` batches are finished, then takes every
-    /// finished one. Fails when the workers are gone before that.
-    fn wait_for(&self, wanted: usize) -> Result<Vec<Done>, StreamError> {
-        let mut state = self.lock();
-        while state.finished.len() < wanted {
-            if state.running == 0 || state.lost {
-                return Err(worker_gone());
-            }
-            state.wake_at = wanted;
-            state = self
-                .ready
-                .wait(state)
+    /// Waits for a free slot and takes it, collecting this thread's returned
+    /// buffers on the way; `false` once the run has stopped.
+    fn take_slot(&self, me: usize, spares: &mut Vec<Buffers>) -> bool {
+        let mut writing = self.lock_output();
+        while writing.stop.is_none() && writing.in_flight >= self.max_in_flight {
+            writing.waiting += 1;
+            writing = self
+                .room
+                .wait(writing)
                 .unwrap_or_else(PoisonError::into_inner);
+            writing.waiting -= 1;
         }
-        state.wake_at = usize::MAX;
-        Ok(std::mem::take(&mut state.finished))
+        if writing.stop.is_some() {
+            return false;
+        }
+        writing.in_flight += 1;
+        writing.peak_batches = writing.peak_batches.max(writing.in_flight);
+        if let Some(returned) = writing.returned.get_mut(me) {
+            spares.append(returned);
+        }
+        true
+    }
+
+    /// Frees a slot that read nothing.
+    fn give_back_slot(&self) {
+        let mut writing = self.lock_output();
+        writing.in_flight -= 1;
+        self.wake_waiting(&writing);
+    }
+
+    fn wake_waiting(&self, writing: &Writing<W>) {
+        // Without waiters, skip the wake-up (a system call).
+        if writing.waiting > 0 {
+            self.room.notify_all();
+        }
+    }
+
+    /// Stops the run for every thread; the first reason is the one reported.
+    fn stop(&self, error: StreamError) {
+        let mut writing = self.lock_output();
+        writing.stop.get_or_insert(error);
+        self.room.notify_all();
+    }
+
+    /// Reads the next batch of body lines into `buffers` (blank lines are
+    /// counted and skipped); its number, or `None` at the end of the input.
+    /// Lines go straight from the input's buffer into the batch: one copy,
+    /// and a SIMD search for each newline.
+    fn read_batch(&self, buffers: &mut Buffers) -> io::Result<Option<u64>> {
+        let mut reading = self.input.lock().unwrap_or_else(PoisonError::into_inner);
+        let reading = &mut *reading;
+        while !reading.at_end
+            && buffers.lines.len() < BATCH_LINES
+            && buffers.data.len() < BATCH_BYTES
+        {
+            let start = buffers.data.len();
+            let limit = self.limits.max_body_bytes;
+            let Some(fit) = input::append_line(&mut reading.input, &mut buffers.data, limit)?
+            else {
+                reading.at_end = true;
+                break;
+            };
+            reading.lines += 1;
+            if fit == Fit::Complete && is_blank(&buffers.data[start..]) {
+                buffers.data.truncate(start);
+                reading.blank += 1;
+                continue;
+            }
+            buffers.lines.push((reading.lines, buffers.data.len(), fit));
+        }
+        // Blank lines never end a batch, so an empty one means the input ended.
+        if buffers.lines.is_empty() {
+            return Ok(None);
+        }
+        let seq = reading.next_seq;
+        reading.next_seq += 1;
+        Ok(Some(seq))
+    }
+
+    /// Hands over a validated batch: if it is next in order, writes it and
+    /// every later one already done; otherwise it waits in `pending` for the
+    /// thread that completes the batch before it.
+    fn write_in_order(&self, done: Done) {
+        let mut writing = self.lock_output();
+        if writing.stop.is_some() {
+            return;
+        }
+        writing.pending.insert(done.seq, done);
+        let writing = &mut *writing;
+        let mut freed = false;
+        while let Some(done) = writing.pending.remove(&writing.next) {
+            // A batch's results are one large write; no buffering is needed.
+            if let Err(error) = writing.output.write_all(&done.buffers.output) {
+                writing.stop = Some(StreamError::Write(error));
+                self.room.notify_all();
+                return;
+            }
+            writing.valid += done.valid;
+            writing.invalid += done.invalid;
+            writing.in_flight -= 1;
+            writing.next += 1;
+            freed = true;
+            self.bytes
+                .fetch_sub(done.buffers.data.len(), Ordering::Relaxed);
+            if let (Some(buffers), Some(returned)) = (
+                done.buffers.recycled(),
+                writing.returned.get_mut(done.owner),
+            ) {
+                returned.push(buffers);
+            }
+        }
+        if freed {
+            self.wake_waiting(writing);
+        }
     }
 }
 
-/// Counts a worker out of [`DoneQueue`] when dropped (and marks its batch
-/// lost when it panicked), waking the calling thread so that it sees that.
-struct Running<'q>(&'q DoneQueue);
+/// Stops the run when the thread holding it panics, so that the other
+/// threads do not wait for the batch it held; `thread::scope` then re-raises
+/// the panic once they are done.
+struct StopOnPanic<'r, 'l, R: BufRead + Send, W: Write + Send>(&'r Run<'l, R, W>);
 
-impl Drop for Running<'_> {
+impl<R: BufRead + Send, W: Write + Send> Drop for StopOnPanic<'_, '_, R, W> {
     fn drop(&mut self) {
-        let mut state = self.0.lock();
-        state.running -= 1;
-        state.lost |= thread::panicking();
-        self.0.ready.notify_one();
+        if thread::panicking() {
+            self.0.stop(thread_lost());
+        }
     }
 }
 
-/// Validates batches until the work channel closes.
-fn worker(work: &Mutex<mpsc::Receiver<Batch>>, done: &DoneQueue, limits: &Limits) {
-    loop {
-        // A poisoned lock means another worker panicked; the scope reports that.
-        let next = match work.lock() {
-            Ok(receiver) => receiver.recv(),
-            Err(_) => return,
-        };
-        let Ok(batch) = next else { return };
-        done.push(validate_batch(batch, limits));
-    }
+/// A thread panicked; reaching this is a bug, said as a write failure (the
+/// output is incomplete) if the panic itself is ever caught.
+fn thread_lost() -> StreamError {
+    StreamError::Write(io::Error::other("a validation thread stopped"))
 }
 
-/// Validates one batch and renders its results.
-fn validate_batch(batch: Batch, limits: &Limits) -> Done {
-    let Batch {
-        seq,
-        data,
-        lines,
-        mut output,
-    } = batch;
+/// Validates one batch and renders its results into its output buffer.
+fn validate_batch(seq: u64, owner: usize, mut buffers: Buffers, limits: &Limits) -> Done {
     let (mut valid, mut invalid) = (0, 0);
     let mut start = 0;
-    for &(number, end, fit) in &lines {
-        let outcome = Outcome::of_read(&data[start..end], fit, limits);
+    for &(number, end, fit) in &buffers.lines {
+        let outcome = Outcome::of_read(&buffers.data[start..end], fit, limits);
         start = end;
         if outcome.is_valid() {
             valid += 1;
         } else {
             invalid += 1;
         }
-        json_out::push_result(&mut output, &outcome, Some(number));
+        json_out::push_result(&mut buffers.output, &outcome, Some(number));
     }
     Done {
         seq,
-        output,
+        owner,
         valid,
         invalid,
-        data,
-        lines,
-    }
-}
-
-/// Results that arrived before their turn, the in-flight accounting, and
-/// the buffers of written batches.
-#[derive(Default)]
-struct Reorder {
-    next: u64,
-    pending: BTreeMap<u64, Done>,
-    in_flight: usize,
-    bytes: usize,
-    spares: Spares,
-}
-
-impl Reorder {
-    /// Batches in flight that no worker has finished yet.
-    fn unfinished(&self) -> usize {
-        self.in_flight - self.pending.len()
-    }
-
-    /// Takes one finished batch and writes every batch that is now next in order.
-    fn accept(
-        &mut self,
-        done: Done,
-        output: &mut impl Write,
-        summary: &mut Summary,
-    ) -> Result<(), StreamError> {
-        self.pending.insert(done.seq, done);
-        while let Some(done) = self.pending.remove(&self.next) {
-            // A batch's results are one large write; no buffering is needed.
-            output.write_all(&done.output).map_err(StreamError::Write)?;
-            summary.valid += done.valid;
-            summary.invalid += done.invalid;
-            self.in_flight -= 1;
-            self.bytes -= done.data.len();
-            self.next += 1;
-            self.spares.give(done);
-        }
-        Ok(())
+        buffers,
     }
 }
 
@@ -402,6 +417,7 @@ impl Reorder {
 mod tests {
     use super::*;
     use crate::validate::validate_jsonl;
+    use std::sync::mpsc;
 
     /// 100,000 lines: valid, invalid (with messages) and blank, each line
     /// numbered inside its prompt so any reordering shows.
@@ -435,6 +451,30 @@ mod tests {
         assert_eq!(expected.lines, 100_000);
         assert_eq!(expected.blank, 25_000);
         assert_eq!(expected.invalid, 50_000);
+    }
+
+    #[test]
+    fn inputs_shorter_than_one_batch_per_thread_match_too() {
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"\n\n \r\n",
+            b"{}",
+            b"{\"model\":\"sora2\",\"prompt\":\"p\"}\n\n{\"model\":1}",
+            b"\xff\n{\"model\":\"sora2\",\"prompt\":\"p\"}\n",
+            b"no newline at the end",
+        ];
+        for input in inputs {
+            let mut sequential = Vec::new();
+            let expected = validate_jsonl(input, &mut sequential, &Limits::default()).unwrap();
+            for jobs in [2, 4, 16] {
+                let mut parallel = Vec::new();
+                let jobs = NonZeroUsize::new(jobs).unwrap();
+                let summary =
+                    validate_jsonl_jobs(input, &mut parallel, &Limits::default(), jobs).unwrap();
+                assert_eq!(summary, expected, "{jobs} jobs on {input:?}");
+                assert!(parallel == sequential, "{jobs} jobs on {input:?}");
+            }
+        }
     }
 
     #[test]
@@ -485,6 +525,51 @@ mod tests {
         .unwrap_err();
         assert!(matches!(error, StreamError::Write(_)), "{error}");
         assert_eq!(error.io_error().kind(), std::io::ErrorKind::BrokenPipe);
+    }
+
+    /// A writer or reader that panics, like a bug in one.
+    struct Panicking;
+
+    impl Write for Panicking {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            panic!("writer bug")
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl std::io::Read for Panicking {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            panic!("reader bug")
+        }
+    }
+
+    /// Runs `run` on its own thread; whether it panicked, or `None` when it
+    /// did not return within a minute (a thread waiting for a lost batch).
+    fn panicked_in_time(run: impl FnOnce() + Send + 'static) -> Option<bool> {
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+            let _ = tx.send(outcome.is_err());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60)).ok()
+    }
+
+    #[test]
+    fn a_panic_on_any_thread_ends_the_run_instead_of_hanging_it() {
+        for jobs in [2, 3] {
+            let jobs = NonZeroUsize::new(jobs).unwrap();
+            let writing = panicked_in_time(move || {
+                let _ = validate_jsonl_jobs(&input()[..], Panicking, &Limits::default(), jobs);
+            });
+            assert_eq!(writing, Some(true), "{jobs} jobs, panicking writer");
+            let reading = panicked_in_time(move || {
+                let reader = std::io::BufReader::new(Panicking);
+                let _ = validate_jsonl_jobs(reader, std::io::sink(), &Limits::default(), jobs);
+            });
+            assert_eq!(reading, Some(true), "{jobs} jobs, panicking reader");
+        }
     }
 
     /// A reader that fails after its first lines.

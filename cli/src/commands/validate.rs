@@ -51,12 +51,13 @@ fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
         let jobs = args
             .jobs
             .unwrap_or_else(|| thread::available_parallelism().unwrap_or(NonZeroUsize::MIN));
-        let out = io::stdout().lock();
-        // One job needs no threads: the plain streaming loop.
+        // One job needs no threads: the plain streaming loop. With more,
+        // any thread may write, so they share `Stdout` (locked per batch)
+        // rather than one thread's lock.
         let summary = if jobs.get() == 1 {
-            validate_jsonl(reader, out, &limits)
+            validate_jsonl(reader, io::stdout().lock(), &limits)
         } else {
-            validate_jsonl_jobs(reader, out, &limits, jobs)
+            validate_jsonl_jobs(reader, io::stdout(), &limits, jobs)
         }
         .map_err(|error| match error {
             StreamError::Read(source) => read_error(source),
@@ -92,18 +93,25 @@ fn verdict(valid: bool) -> Verdict {
     }
 }
 
+/// Bytes read from the input at a time.
+const INPUT_BUFFER: usize = 1 << 16;
+
 /// The input to read and its name for messages (escaped: a file name is
-/// text from the user); no path or `-` is stdin.
-pub(super) fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead>, String), Error> {
+/// text from the user); no path or `-` is stdin. `Send`, so that any thread
+/// of `--jobs` may read: stdin is read through `Stdin`, not one thread's lock
+/// (reads of the buffer's size go past `Stdin`'s own buffer).
+pub(super) fn open(path: Option<&Path>) -> Result<(Box<dyn BufRead + Send>, String), Error> {
+    let stdin = || -> (Box<dyn BufRead + Send>, String) {
+        let reader = BufReader::with_capacity(INPUT_BUFFER, io::stdin());
+        (Box::new(reader), "standard input".to_owned())
+    };
     match path {
-        None => Ok((Box::new(io::stdin().lock()), "standard input".to_owned())),
-        Some(path) if path == Path::new("-") => {
-            Ok((Box::new(io::stdin().lock()), "standard input".to_owned()))
-        }
+        None => Ok(stdin()),
+        Some(path) if path == Path::new("-") => Ok(stdin()),
         Some(path) => {
             let name = display::escape(&path.display().to_string()).into_owned();
             match File::open(path) {
-                Ok(file) => Ok((Box::new(BufReader::with_capacity(1 << 16, file)), name)),
+                Ok(file) => Ok((Box::new(BufReader::with_capacity(INPUT_BUFFER, file)), name)),
                 Err(source) => Err(Error::Io {
                     context: format!("cannot read {name}"),
                     source,
