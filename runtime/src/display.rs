@@ -28,13 +28,13 @@ pub fn is_unsafe(c: char) -> bool {
 /// hex, as JSON writes it); everything else, backslashes included, unchanged.
 /// Borrowed when there is nothing to escape. Escaping twice changes nothing.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII is the usual case, and a byte test is enough for it.
+    let printable = |b: &u8| matches!(b, b' '..=b'~');
+    if text.as_bytes().iter().all(printable) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_escaped(&mut out, c, false);
-    }
+    push_escaped_prefix(&mut out, text, false, usize::MAX);
     Cow::Owned(out)
 }
 
@@ -44,11 +44,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4 * QUOTE_LIMIT) + 2);
     out.push('"');
-    let mut chars = text.chars();
-    for c in chars.by_ref().take(QUOTE_LIMIT) {
-        push_escaped(&mut out, c, true);
-    }
-    if chars.next().is_some() {
+    if push_escaped_prefix(&mut out, text, true, QUOTE_LIMIT) {
         out.push('…');
     }
     out.push('"');
@@ -58,12 +54,44 @@ pub fn quote(text: &str) -> String {
 /// [`escape`], cut after [`QUOTE_LIMIT`] characters with `…`: for text shown
 /// without quotes (a number as written, a file name).
 pub fn excerpt(text: &str) -> Cow<'_, str> {
+    if text.len() <= QUOTE_LIMIT {
+        return escape(text); // no more characters than bytes
+    }
     match text.char_indices().nth(QUOTE_LIMIT) {
         None => escape(text),
         Some((cut, _)) => Cow::Owned(format!("{}…", escape(&text[..cut]))),
     }
 }
 
+/// Appends the first `limit` characters of `text` to `out`, each as
+/// [`push_escaped`] writes it; returns whether `text` has more.
+///
+/// The runs of characters written unchanged are copied whole, not one
+/// character at a time: messages quote many values, nearly all plain ASCII.
+fn push_escaped_prefix(out: &mut String, text: &str, quoted: bool, limit: usize) -> bool {
+    let mut clean = 0; // text[clean..at] is still to be copied unchanged
+    for (n, (at, c)) in text.char_indices().enumerate() {
+        if n == limit {
+            out.push_str(text.get(clean..at).unwrap_or_default());
+            return true;
+        }
+        let unchanged = if c.is_ascii() {
+            matches!(c, ' '..='~') && !(quoted && matches!(c, '"' | '\\'))
+        } else {
+            !is_unsafe(c)
+        };
+        if !unchanged {
+            out.push_str(text.get(clean..at).unwrap_or_default());
+            push_escaped(out, c, quoted);
+            clean = at + c.len_utf8();
+        }
+    }
+    out.push_str(text.get(clean..).unwrap_or_default());
+    false
+}
+
+/// Appends `c`: backslash-escaped if it is `"` or `\` and `quoted`, as
+/// `\uXXXX` if it [`is_unsafe`], else as it is.
 fn push_escaped(out: &mut String, c: char, quoted: bool) {
     match c {
         '"' | '\\' if quoted => {
@@ -142,6 +170,82 @@ mod tests {
         let long = "é".repeat(10_000_000);
         let quoted = quote(&long);
         assert_eq!(quoted, format!("\"{}…\"", "é".repeat(QUOTE_LIMIT)));
+    }
+
+    /// `quote` and `escape` one character at a time, as they were written
+    /// before copying runs whole.
+    fn quote_by_char(text: &str) -> String {
+        let mut out = String::from('"');
+        let mut chars = text.chars();
+        for c in chars.by_ref().take(QUOTE_LIMIT) {
+            push_escaped(&mut out, c, true);
+        }
+        if chars.next().is_some() {
+            out.push('…');
+        }
+        out.push('"');
+        out
+    }
+
+    fn escape_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            push_escaped(&mut out, c, false);
+        }
+        out
+    }
+
+    #[test]
+    fn runs_copied_whole_give_the_same_text() {
+        let pieces = [
+            "a",
+            "Pan Right",
+            "\"",
+            "\\",
+            "\n",
+            "\u{1b}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "é",
+            "日本",
+            "🎥",
+            "\u{202a}",
+            "\u{202e}",
+            "\u{202f}",
+            "\u{2066}",
+            "\u{2069}",
+            "\u{206a}",
+            "~",
+            " ",
+            "\u{0}",
+        ];
+        let mut state = 3_u32;
+        for round in 0..4000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            // Up to 127 pieces: around and past QUOTE_LIMIT characters.
+            for _ in 0..(state >> 25) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            if round % 2 == 0 {
+                text = text.chars().take(QUOTE_LIMIT - 2 + round % 5).collect();
+            }
+            assert_eq!(quote(&text), quote_by_char(&text), "{text:?}");
+            assert_eq!(escape(&text), escape_by_char(&text), "{text:?}");
+            let cut = text
+                .char_indices()
+                .nth(QUOTE_LIMIT)
+                .map_or(text.len(), |(at, _)| at);
+            let more = if cut < text.len() { "…" } else { "" };
+            assert_eq!(
+                excerpt(&text),
+                format!("{}{more}", escape_by_char(&text[..cut])),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
