@@ -892,39 +892,24 @@ fn split_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
 /// string content — `"`, `\` or a control character below 0x20 — or
 /// `bytes.len()` when there is none.
 ///
-/// This is the hot loop for the 100 KB base64 image string. Long runs go 32
-/// bytes at a time through compares with no branch inside a block, which the
-/// compiler turns into SIMD (half the instructions per byte of the word
-/// loop alone, see BENCHMARKS.md); the rest is tested eight bytes at a time
-/// (SWAR), looking byte by byte only inside the one word that has a hit.
+/// Most strings are a few bytes (keys, model ids), so the first 32 bytes
+/// are tested eight at a time (SWAR), the position of a hit read off its
+/// word rather than searched byte by byte. Past them is the hot loop for the
+/// 100 KB base64 image string: 32 bytes at a time through compares with no
+/// branch inside a block, which the compiler turns into SIMD (half the
+/// instructions per byte of the word loop alone, see BENCHMARKS.md), then
+/// words again inside the block with the hit.
 fn find_special(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
-    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
-
-    /// Whether any byte of `word` is special (only "any" is used, so the
-    /// byte order of the word does not matter). `(x - 0x01..) & !x & 0x80..`
-    /// is non-zero exactly when some byte of `x` is zero, and with 0x20 in
-    /// place of 0x01, exactly when some byte is below 0x20 (Bit Twiddling
-    /// Hacks, "haszero"/"hasless"): lanes at or above 0x80 are masked by `!x`.
-    fn has_special(word: u64) -> bool {
-        let quote = word ^ QUOTES;
-        let backslash = word ^ BACKSLASHES;
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(SPACES) & !word);
-        hits & HIGHS != 0
-    }
-
-    let is_special = |b: &u8| matches!(b, b'"' | b'\\' | 0..0x20);
     let Some(rest) = bytes.get(from..) else {
         return bytes.len();
     };
+    let head = rest.len().min(32) & !7; // whole words only
+    if let Some(at) = first_special_in_words(rest.get(..head).unwrap_or_default()) {
+        return from + at;
+    }
     // Whole blocks without a special byte; the block with the hit (if any)
     // is left to the word loop below.
-    let (blocks, _) = rest.as_chunks::<32>();
+    let (blocks, _) = rest.get(head..).unwrap_or_default().as_chunks::<32>();
     let clean_blocks = blocks
         .iter()
         .position(|block| {
@@ -933,19 +918,50 @@ fn find_special(bytes: &[u8], from: usize) -> usize {
             })
         })
         .unwrap_or(blocks.len());
-    let from = from + clean_blocks * 32;
-    let rest = rest.get(clean_blocks * 32..).unwrap_or_default();
-    let (words, tail) = rest.as_chunks::<8>();
-    for (n, word) in words.iter().enumerate() {
-        if has_special(u64::from_ne_bytes(*word)) {
-            let within = word.iter().position(is_special).unwrap_or(0);
-            return from + n * 8 + within;
-        }
+    let start = head + clean_blocks * 32;
+    let words = rest.get(start..).unwrap_or_default();
+    if let Some(at) = first_special_in_words(words) {
+        return from + start + at;
     }
-    let tail_start = from + words.len() * 8;
-    tail.iter()
-        .position(is_special)
-        .map_or(bytes.len(), |within| tail_start + within)
+    let tail_start = start + (words.len() & !7);
+    rest.get(tail_start..)
+        .unwrap_or_default()
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\\' | 0..0x20))
+        .map_or(bytes.len(), |within| from + tail_start + within)
+}
+
+/// Index of the first special byte (as for [`find_special`]) in the whole
+/// 8-byte words of `bytes`; the bytes after the last whole word are not
+/// looked at.
+fn first_special_in_words(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
+
+    /// The high bit of each special byte of the little-endian `word`, exact
+    /// up to the lowest one. `(x - 0x01..) & !x & 0x80..` marks the bytes of
+    /// `x` that are zero, and with 0x20 in place of 0x01 the bytes below
+    /// 0x20 (Bit Twiddling Hacks, "haszero"/"hasless"); a borrow only adds
+    /// false marks above a true one, and lanes from 0x80 up are masked by
+    /// `!x` (UTF-8 is plain content).
+    fn special_marks(word: u64) -> u64 {
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(SPACES) & !word);
+        hits & HIGHS
+    }
+
+    let (words, _) = bytes.as_chunks::<8>();
+    words.iter().enumerate().find_map(|(n, word)| {
+        let marks = special_marks(u64::from_le_bytes(*word));
+        // The lowest mark is bit 7 of the first special byte.
+        (marks != 0).then(|| n * 8 + marks.trailing_zeros() as usize / 8)
+    })
 }
 
 #[cfg(test)]
@@ -1212,13 +1228,21 @@ mod tests {
                 .map_or(bytes.len(), |(i, _)| i);
             assert_eq!(find_special(&bytes, from), expected, "from {from}");
         }
+        // Every position in and around the first words, the blocks and the
+        // tail, with a second special byte after the first.
         for special in [b'"', b'\\', 0, 0x1f] {
-            for at in 0..24 {
-                let mut bytes = vec![0x7f_u8; 24];
-                bytes[at] = special;
-                assert_eq!(find_special(&bytes, 0), at);
-                bytes[at] = 0xa2; // above 0x80 must not look like a control byte
-                assert_eq!(find_special(&bytes, 0), 24);
+            for len in 1..=100 {
+                for at in 0..len {
+                    let mut bytes = vec![0x7f_u8; len];
+                    bytes[at] = special;
+                    if let Some(later) = bytes.get_mut(at + 3) {
+                        *later = b'"';
+                    }
+                    assert_eq!(find_special(&bytes, 0), at, "{len} {at}");
+                    let mut bytes = vec![0x7f_u8; len];
+                    bytes[at] = 0xa2; // above 0x80 must not look like a control byte
+                    assert_eq!(find_special(&bytes, 0), len);
+                }
             }
         }
     }
