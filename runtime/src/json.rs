@@ -511,11 +511,14 @@ impl<'a, 'l> Scanner<'a, 'l> {
     /// Scans the object at `pos` (which is `{`), keeping its members.
     fn members(&mut self) -> Result<Vec<Entry<'a>>, JsonError> {
         self.pos += 1;
-        let mut entries = Vec::new();
+        // Room for a typical body's members at once, rather than growing
+        // from 4 to 8 (most bodies have 2 to 8; nested objects are rarely
+        // read into memory).
+        let mut entries = Vec::with_capacity(8);
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(entries);
+            return Ok(Vec::new());
         }
         loop {
             if self.peek() != Some(b'"') {
@@ -856,30 +859,47 @@ impl<'a, 'l> Scanner<'a, 'l> {
 /// Splits scanned members into first occurrences and later duplicates,
 /// both in document order.
 fn split_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
-    // Pairwise comparison is cheapest for the usual handful of keys; past
-    // that a hash set keeps hostile bodies (100k keys) linear. std's hasher
-    // is randomly keyed, so crafted keys cannot force collisions.
+    // Pairwise comparison is cheapest for the usual handful of keys, with
+    // the duplicates marked in the bits of one word (no allocation per
+    // body); past that a hash set keeps hostile bodies (100k keys) linear.
+    // std's hasher is randomly keyed, so crafted keys cannot force collisions.
     const PAIRWISE_MAX: usize = 16;
-    let is_duplicate: Vec<bool> = if all.len() <= PAIRWISE_MAX {
-        all.iter()
-            .enumerate()
-            .map(|(i, entry)| all.iter().take(i).any(|earlier| earlier.key == entry.key))
-            .collect()
-    } else {
-        let mut seen = HashSet::with_capacity(all.len());
-        all.iter()
-            .map(|entry| !seen.insert(entry.key.as_ref()))
-            .collect()
-    };
-    if !is_duplicate.contains(&true) {
-        return Object {
-            entries: all,
-            duplicates: Vec::new(),
-        };
+    if all.len() <= PAIRWISE_MAX {
+        let mut duplicates: u16 = 0;
+        for (i, entry) in all.iter().enumerate() {
+            if all.iter().take(i).any(|earlier| earlier.key == entry.key) {
+                duplicates |= 1 << i;
+            }
+        }
+        if duplicates == 0 {
+            return no_duplicates(all);
+        }
+        return split_marked(all, |i| duplicates & (1 << i) != 0);
     }
+    let mut seen = HashSet::with_capacity(all.len());
+    let is_duplicate: Vec<bool> = all
+        .iter()
+        .map(|entry| !seen.insert(entry.key.as_ref()))
+        .collect();
+    if !is_duplicate.contains(&true) {
+        return no_duplicates(all);
+    }
+    split_marked(all, |i| is_duplicate.get(i).copied().unwrap_or(false))
+}
+
+fn no_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
+    Object {
+        entries: all,
+        duplicates: Vec::new(),
+    }
+}
+
+/// The entries whose index `is_duplicate` marks go to `duplicates`, the
+/// others to `entries`, each in document order.
+fn split_marked(all: Vec<Entry<'_>>, is_duplicate: impl Fn(usize) -> bool) -> Object<'_> {
     let mut object = Object::default();
-    for (entry, duplicate) in all.into_iter().zip(is_duplicate) {
-        if duplicate {
+    for (i, entry) in all.into_iter().enumerate() {
+        if is_duplicate(i) {
             object.duplicates.push(entry);
         } else {
             object.entries.push(entry);
@@ -1063,6 +1083,16 @@ mod tests {
         assert_eq!(keys(&object.duplicates), ["model", "b", "model"]);
         assert_eq!(object.duplicates[0].value, Value::String("b".into()));
         assert_eq!(object.duplicates[2].value, Value::String("c".into()));
+        // 16 keys (the most compared pairwise) and 17 (through the hash set),
+        // the last one repeating the first.
+        for count in [16, 17] {
+            let members: Vec<String> = (1..count).map(|i| format!("\"k{i}\":{i}")).collect();
+            let body = format!("{{{},\"k1\":0}}", members.join(","));
+            let object = parse(&body).unwrap();
+            assert_eq!(object.entries.len(), count - 1, "{body}");
+            assert_eq!(keys(&object.duplicates), ["k1"]);
+            assert_eq!(object.duplicates[0].value, Value::Number("0"));
+        }
         // Keys compare after unescaping.
         let object = parse(r#"{"model":1,"mod\u0065l":2}"#).unwrap();
         assert_eq!(keys(&object.duplicates), ["model"]);
