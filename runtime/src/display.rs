@@ -12,7 +12,7 @@
 //! compiles the same file for its spec diagnostics.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write};
 
 /// Most characters of one input value, key or model id that a message quotes;
 /// a longer one is cut there and ends with `…`.
@@ -34,7 +34,8 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    push_escaped_prefix(&mut out, text, false, usize::MAX);
+    // Writing into a String cannot fail.
+    let _ = push_escaped_prefix(&mut out, text, false, usize::MAX);
     Cow::Owned(out)
 }
 
@@ -43,12 +44,39 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// is `\uXXXX`. Uncut, the result parses as JSON back to `text`.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4 * QUOTE_LIMIT) + 2);
-    out.push('"');
-    if push_escaped_prefix(&mut out, text, true, QUOTE_LIMIT) {
-        out.push('…');
-    }
-    out.push('"');
+    push_quoted(&mut out, text);
     out
+}
+
+/// Appends [`quote`]`(text)` to `out`, without a `String` of its own.
+pub fn push_quoted(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = write_quoted(out, text);
+}
+
+/// [`quote`]`(text)` as a value to format (`format!("got {}", quoted(text))`):
+/// written straight into the message, without a `String` of its own.
+/// Width and other format flags are ignored.
+pub fn quoted(text: &str) -> Quoted<'_> {
+    Quoted(text)
+}
+
+/// What [`quoted`] returns.
+#[derive(Clone, Copy, Debug)]
+pub struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_quoted(f, self.0)
+    }
+}
+
+fn write_quoted(out: &mut impl Write, text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    if push_escaped_prefix(out, text, true, QUOTE_LIMIT)? {
+        out.write_char('…')?;
+    }
+    out.write_char('"')
 }
 
 /// [`escape`], cut after [`QUOTE_LIMIT`] characters with `…`: for text shown
@@ -68,12 +96,17 @@ pub fn excerpt(text: &str) -> Cow<'_, str> {
 ///
 /// The runs of characters written unchanged are copied whole, not one
 /// character at a time: messages quote many values, nearly all plain ASCII.
-fn push_escaped_prefix(out: &mut String, text: &str, quoted: bool, limit: usize) -> bool {
+fn push_escaped_prefix(
+    out: &mut impl Write,
+    text: &str,
+    quoted: bool,
+    limit: usize,
+) -> Result<bool, fmt::Error> {
     let mut clean = 0; // text[clean..at] is still to be copied unchanged
     for (n, (at, c)) in text.char_indices().enumerate() {
         if n == limit {
-            out.push_str(text.get(clean..at).unwrap_or_default());
-            return true;
+            out.write_str(text.get(clean..at).unwrap_or_default())?;
+            return Ok(true);
         }
         let unchanged = if c.is_ascii() {
             matches!(c, ' '..='~') && !(quoted && matches!(c, '"' | '\\'))
@@ -81,29 +114,29 @@ fn push_escaped_prefix(out: &mut String, text: &str, quoted: bool, limit: usize)
             !is_unsafe(c)
         };
         if !unchanged {
-            out.push_str(text.get(clean..at).unwrap_or_default());
-            push_escaped(out, c, quoted);
+            out.write_str(text.get(clean..at).unwrap_or_default())?;
+            push_escaped(out, c, quoted)?;
             clean = at + c.len_utf8();
         }
     }
-    out.push_str(text.get(clean..).unwrap_or_default());
-    false
+    out.write_str(text.get(clean..).unwrap_or_default())?;
+    Ok(false)
 }
 
 /// Appends `c`: backslash-escaped if it is `"` or `\` and `quoted`, as
 /// `\uXXXX` if it [`is_unsafe`], else as it is.
-fn push_escaped(out: &mut String, c: char, quoted: bool) {
+fn push_escaped(out: &mut impl Write, c: char, quoted: bool) -> fmt::Result {
     match c {
         '"' | '\\' if quoted => {
-            out.push('\\');
-            out.push(c);
+            out.write_char('\\')?;
+            out.write_char(c)
         }
         c if is_unsafe(c) => {
             // Every unsafe character is in the Basic Multilingual Plane, so
             // four hex digits always suffice.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            write!(out, "\\u{:04x}", u32::from(c))
         }
-        c => out.push(c),
+        c => out.write_char(c),
     }
 }
 
@@ -178,7 +211,7 @@ mod tests {
         let mut out = String::from('"');
         let mut chars = text.chars();
         for c in chars.by_ref().take(QUOTE_LIMIT) {
-            push_escaped(&mut out, c, true);
+            push_escaped(&mut out, c, true).unwrap();
         }
         if chars.next().is_some() {
             out.push('…');
@@ -190,7 +223,7 @@ mod tests {
     fn escape_by_char(text: &str) -> String {
         let mut out = String::new();
         for c in text.chars() {
-            push_escaped(&mut out, c, false);
+            push_escaped(&mut out, c, false).unwrap();
         }
         out
     }
@@ -234,6 +267,10 @@ mod tests {
                 text = text.chars().take(QUOTE_LIMIT - 2 + round % 5).collect();
             }
             assert_eq!(quote(&text), quote_by_char(&text), "{text:?}");
+            assert_eq!(format!("{}", quoted(&text)), quote_by_char(&text));
+            let mut pushed = String::from("x");
+            push_quoted(&mut pushed, &text);
+            assert_eq!(pushed, format!("x{}", quote_by_char(&text)));
             assert_eq!(escape(&text), escape_by_char(&text), "{text:?}");
             let cut = text
                 .char_indices()

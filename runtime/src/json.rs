@@ -246,7 +246,7 @@ impl std::error::Error for JsonError {}
 /// UTF-8, then the grammar. Whitespace around the object is allowed; anything
 /// else after it is `JsonErrorKind::TrailingCharacters`. A byte order mark
 /// is not whitespace (RFC 8259 §8.1 forbids sending one), so it is rejected.
-/// A body that is not valid UTF-8 is always [`JsonErrorKind::InvalidUtf8`]
+/// A body that is not valid UTF-8 is always `JsonErrorKind::InvalidUtf8`
 /// at the first bad byte, whatever grammar error comes before it.
 pub fn parse_body<'a>(body: &'a [u8], limits: &Limits) -> Result<Object<'a>, JsonError> {
     check_size(body.len(), 0, limits)?;
