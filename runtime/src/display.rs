@@ -102,22 +102,40 @@ fn push_escaped_prefix(
     quoted: bool,
     limit: usize,
 ) -> Result<bool, fmt::Error> {
+    let bytes = text.as_bytes();
+    let plain_ascii = |b: &u8| matches!(b, b' '..=b'~') && !(quoted && matches!(b, b'"' | b'\\'));
     let mut clean = 0; // text[clean..at] is still to be copied unchanged
-    for (n, (at, c)) in text.char_indices().enumerate() {
-        if n == limit {
+    let mut at = 0;
+    let mut count = 0; // characters before `at`
+    while at < bytes.len() {
+        // A run of plain ASCII in one tight loop: one byte, one character.
+        let room = limit - count;
+        let run = bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .take(room)
+            .take_while(|b| plain_ascii(b))
+            .count();
+        at += run;
+        count += run;
+        if at == bytes.len() {
+            break;
+        }
+        if count == limit {
             out.write_str(text.get(clean..at).unwrap_or_default())?;
             return Ok(true);
         }
-        let unchanged = if c.is_ascii() {
-            matches!(c, ' '..='~') && !(quoted && matches!(c, '"' | '\\'))
-        } else {
-            !is_unsafe(c)
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break; // not reached: `at` is a character boundary before the end
         };
-        if !unchanged {
+        if c.is_ascii() || is_unsafe(c) {
             out.write_str(text.get(clean..at).unwrap_or_default())?;
             push_escaped(out, c, quoted)?;
             clean = at + c.len_utf8();
         }
+        at += c.len_utf8();
+        count += 1;
     }
     out.write_str(text.get(clean..).unwrap_or_default())?;
     Ok(false)
