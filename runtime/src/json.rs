@@ -671,11 +671,29 @@ impl<'a, 'l> Scanner<'a, 'l> {
     /// escapes). Without it only validates, and returns the raw contents, to
     /// spare allocations for strings inside nested containers.
     fn string(&mut self, keep: bool) -> Result<Cow<'a, str>, JsonError> {
-        let mut i = self.pos + 1;
-        let mut run_start = i; // start of the text not yet copied into `owned`
+        let start = self.pos + 1;
+        let end = find_special(self.bytes, start);
+        // Nearly every string has no escape: this path stays small (the
+        // rest, out of line, needs many more registers to save and restore).
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(self.slice(start, end)));
+        }
+        self.string_rest(start, end, keep)
+    }
+
+    /// [`Scanner::string`] from `i`, the first byte of its contents at `start`
+    /// that is not plain content (an escape, a control byte, the end).
+    #[inline(never)]
+    fn string_rest(
+        &mut self,
+        start: usize,
+        mut i: usize,
+        keep: bool,
+    ) -> Result<Cow<'a, str>, JsonError> {
+        let mut run_start = start; // start of the text not yet copied into `owned`
         let mut owned: Option<String> = None;
         loop {
-            i = find_special(self.bytes, i);
             match self.bytes.get(i) {
                 Some(b'"') => {
                     let run = self.slice(run_start, i);
@@ -702,6 +720,7 @@ impl<'a, 'l> Scanner<'a, 'l> {
                 Some(_) => return Err(self.error(i, JsonErrorKind::ControlCharInString)),
                 None => return Err(self.error(i, JsonErrorKind::UnexpectedEnd)),
             }
+            i = find_special(self.bytes, i);
         }
     }
 
@@ -919,6 +938,7 @@ fn split_marked(all: Vec<Entry<'_>>, is_duplicate: impl Fn(usize) -> bool) -> Ob
 /// branch inside a block, which the compiler turns into SIMD (half the
 /// instructions per byte of the word loop alone, see BENCHMARKS.md), then
 /// words again inside the block with the hit.
+#[inline]
 fn find_special(bytes: &[u8], from: usize) -> usize {
     let Some(rest) = bytes.get(from..) else {
         return bytes.len();
@@ -927,6 +947,13 @@ fn find_special(bytes: &[u8], from: usize) -> usize {
     if let Some(at) = first_special_in_words(rest.get(..head).unwrap_or_default()) {
         return from + at;
     }
+    find_special_past(rest, from, head)
+}
+
+/// [`find_special`] past the first `head` bytes of `rest` (which is
+/// `bytes[from..]`), out of line: only long strings get here.
+#[inline(never)]
+fn find_special_past(rest: &[u8], from: usize, head: usize) -> usize {
     // Whole blocks without a special byte; the block with the hit (if any)
     // is left to the word loop below.
     let (blocks, _) = rest.get(head..).unwrap_or_default().as_chunks::<32>();
@@ -948,7 +975,7 @@ fn find_special(bytes: &[u8], from: usize) -> usize {
         .unwrap_or_default()
         .iter()
         .position(|b| matches!(b, b'"' | b'\\' | 0..0x20))
-        .map_or(bytes.len(), |within| from + tail_start + within)
+        .map_or(from + rest.len(), |within| from + tail_start + within)
 }
 
 /// Index of the first special byte (as for [`find_special`]) in the whole
