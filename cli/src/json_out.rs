@@ -66,74 +66,70 @@ const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
 const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
 
-/// Whether any byte of `word` is zero (exact for "any", the usual trick).
-const fn has_zero(word: u64) -> bool {
-    word.wrapping_sub(ONES) & !word & HIGHS != 0
+/// The high bit of each byte of the little-endian `word` that needs escaping
+/// (a control byte below 0x20, `"` or `\`), exact up to the lowest such
+/// byte: `(x - 0x01..) & !x & 0x80..` marks the bytes of `x` that are zero,
+/// and with 0x20 in place of 0x01 the bytes below 0x20, where a borrow can
+/// only add false marks above a true one (Bit Twiddling Hacks, "haszero"/
+/// "hasless"). Bytes from 0x80 up are masked by `!x`: UTF-8 passes through.
+const fn escape_marks(word: u64) -> u64 {
+    const fn zero_marks(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x
+    }
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    (control | zero_marks(word ^ QUOTES) | zero_marks(word ^ BACKSLASHES)) & HIGHS
 }
 
-/// Whether any of the 8 bytes needs escaping: a control byte (below 0x20),
-/// `"` or `\`. Bytes from 0x80 up never count (UTF-8 passes through).
-const fn needs_escape(word: u64) -> bool {
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-    control || has_zero(word ^ QUOTES) || has_zero(word ^ BACKSLASHES)
+/// Index of the first byte at or after `from` that needs escaping, or
+/// `bytes.len()`: eight bytes at a time, the position in a word with a hit
+/// read off its lowest mark.
+fn next_escaped(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let (words, tail) = rest.as_chunks::<8>();
+    for (n, word) in words.iter().enumerate() {
+        let marks = escape_marks(u64::from_le_bytes(*word));
+        if marks != 0 {
+            // The lowest mark is bit 7 of its byte.
+            return from + n * 8 + marks.trailing_zeros() as usize / 8;
+        }
+    }
+    let tail_start = from + words.len() * 8;
+    tail.iter()
+        .position(|&byte| ESCAPED[usize::from(byte)])
+        .map_or(bytes.len(), |within| tail_start + within)
 }
 
 /// A JSON string literal, escaped exactly like `serde_json`: `\"`, `\\`,
 /// `\b \t \n \f \r`, other control bytes as `\u00xx` (lowercase hex),
-/// everything else as is. Clean 8-byte blocks are skipped whole; the last
-/// partial block is checked as the (overlapping) last 8 bytes.
+/// everything else as is. Each run of bytes between two escapes is copied
+/// whole, so quoted values inside a message cost one escape each rather
+/// than a byte-by-byte pass over their word.
 fn push_str(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let mut clean = 0; // bytes[clean..at] are still to be copied as they are
-    let mut at = 0;
-    while at < bytes.len() {
-        let word = if let Some(block) = bytes.get(at..at + 8) {
-            Some(block)
-        } else if bytes.len() >= 8 {
-            // The tail, as the last 8 bytes: the ones before `at` were clean.
-            bytes.get(bytes.len() - 8..)
-        } else {
-            None
-        };
-        if let Some(block) = word {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(block);
-            if !needs_escape(u64::from_ne_bytes(word)) {
-                at = (at + 8).min(bytes.len());
-                continue;
+    let mut clean = 0; // bytes[clean..] are still to be written
+    loop {
+        let at = next_escaped(bytes, clean);
+        out.extend_from_slice(bytes.get(clean..at).unwrap_or_default());
+        let Some(&byte) = bytes.get(at) else { break };
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(byte >> 4)]);
+                out.push(HEX[usize::from(byte & 0xF)]);
             }
         }
-        // Byte by byte until the end of this block (or of the text).
-        let end = (at + 8).min(bytes.len());
-        while at < end {
-            let byte = bytes[at];
-            if !ESCAPED[usize::from(byte)] {
-                at += 1;
-                continue;
-            }
-            out.extend_from_slice(&bytes[clean..at]);
-            match byte {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                0x0C => out.extend_from_slice(b"\\f"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"\\u00");
-                    out.push(HEX[usize::from(byte >> 4)]);
-                    out.push(HEX[usize::from(byte & 0xF)]);
-                }
-            }
-            at += 1;
-            clean = at;
-        }
+        clean = at + 1;
     }
-    out.extend_from_slice(&bytes[clean..]);
     out.push(b'"');
 }
 
@@ -183,6 +179,38 @@ mod tests {
         texts.push(all.repeat(3));
         for text in &texts {
             assert_eq!(escaped(text), serde_json::to_vec(text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dense_and_sparse_escapes_match_serde_json() {
+        // Escapes next to each other, in every lane of a word, between runs
+        // of every length, with multi-byte characters around them.
+        let pieces = [
+            "\"",
+            "\\",
+            "\n",
+            "\u{1}",
+            "\u{1f}",
+            "a",
+            "bcdefghij",
+            "é",
+            "日本",
+            " ",
+        ];
+        let mut state = 11_u32;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            for _ in 0..(state >> 27) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            assert_eq!(
+                escaped(&text),
+                serde_json::to_vec(&text).unwrap(),
+                "{text:?}"
+            );
         }
     }
 

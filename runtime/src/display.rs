@@ -12,7 +12,7 @@
 //! compiles the same file for its spec diagnostics.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write};
 
 /// Most characters of one input value, key or model id that a message quotes;
 /// a longer one is cut there and ends with `…`.
@@ -28,13 +28,14 @@ pub fn is_unsafe(c: char) -> bool {
 /// hex, as JSON writes it); everything else, backslashes included, unchanged.
 /// Borrowed when there is nothing to escape. Escaping twice changes nothing.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Printable ASCII is the usual case, and a byte test is enough for it.
+    let printable = |b: &u8| matches!(b, b' '..=b'~');
+    if text.as_bytes().iter().all(printable) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_escaped(&mut out, c, false);
-    }
+    // Writing into a String cannot fail.
+    let _ = push_escaped_prefix(&mut out, text, false, usize::MAX);
     Cow::Owned(out)
 }
 
@@ -43,39 +44,117 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// is `\uXXXX`. Uncut, the result parses as JSON back to `text`.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4 * QUOTE_LIMIT) + 2);
-    out.push('"');
-    let mut chars = text.chars();
-    for c in chars.by_ref().take(QUOTE_LIMIT) {
-        push_escaped(&mut out, c, true);
-    }
-    if chars.next().is_some() {
-        out.push('…');
-    }
-    out.push('"');
+    push_quoted(&mut out, text);
     out
+}
+
+/// Appends [`quote`]`(text)` to `out`, without a `String` of its own.
+pub fn push_quoted(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = write_quoted(out, text);
+}
+
+/// [`quote`]`(text)` as a value to format (`format!("got {}", quoted(text))`):
+/// written straight into the message, without a `String` of its own.
+/// Width and other format flags are ignored.
+pub fn quoted(text: &str) -> Quoted<'_> {
+    Quoted(text)
+}
+
+/// What [`quoted`] returns.
+#[derive(Clone, Copy, Debug)]
+pub struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_quoted(f, self.0)
+    }
+}
+
+fn write_quoted(out: &mut impl Write, text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    if push_escaped_prefix(out, text, true, QUOTE_LIMIT)? {
+        out.write_char('…')?;
+    }
+    out.write_char('"')
 }
 
 /// [`escape`], cut after [`QUOTE_LIMIT`] characters with `…`: for text shown
 /// without quotes (a number as written, a file name).
 pub fn excerpt(text: &str) -> Cow<'_, str> {
+    if text.len() <= QUOTE_LIMIT {
+        return escape(text); // no more characters than bytes
+    }
     match text.char_indices().nth(QUOTE_LIMIT) {
         None => escape(text),
         Some((cut, _)) => Cow::Owned(format!("{}…", escape(&text[..cut]))),
     }
 }
 
-fn push_escaped(out: &mut String, c: char, quoted: bool) {
+/// Appends the first `limit` characters of `text` to `out`, each as
+/// [`push_escaped`] writes it; returns whether `text` has more.
+///
+/// The runs of characters written unchanged are copied whole, not one
+/// character at a time: messages quote many values, nearly all plain ASCII.
+fn push_escaped_prefix(
+    out: &mut impl Write,
+    text: &str,
+    quoted: bool,
+    limit: usize,
+) -> Result<bool, fmt::Error> {
+    let bytes = text.as_bytes();
+    let plain_ascii = |b: &u8| matches!(b, b' '..=b'~') && !(quoted && matches!(b, b'"' | b'\\'));
+    let mut clean = 0; // text[clean..at] is still to be copied unchanged
+    let mut at = 0;
+    let mut count = 0; // characters before `at`
+    while at < bytes.len() {
+        // A run of plain ASCII in one tight loop: one byte, one character.
+        let room = limit - count;
+        let run = bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .take(room)
+            .take_while(|b| plain_ascii(b))
+            .count();
+        at += run;
+        count += run;
+        if at == bytes.len() {
+            break;
+        }
+        if count == limit {
+            out.write_str(text.get(clean..at).unwrap_or_default())?;
+            return Ok(true);
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break; // not reached: `at` is a character boundary before the end
+        };
+        if c.is_ascii() || is_unsafe(c) {
+            out.write_str(text.get(clean..at).unwrap_or_default())?;
+            push_escaped(out, c, quoted)?;
+            clean = at + c.len_utf8();
+        }
+        at += c.len_utf8();
+        count += 1;
+    }
+    out.write_str(text.get(clean..).unwrap_or_default())?;
+    Ok(false)
+}
+
+/// Appends `c`: backslash-escaped if it is `"` or `\` and `quoted`, as
+/// `\uXXXX` if it [`is_unsafe`], else as it is.
+fn push_escaped(out: &mut impl Write, c: char, quoted: bool) -> fmt::Result {
     match c {
         '"' | '\\' if quoted => {
-            out.push('\\');
-            out.push(c);
+            out.write_char('\\')?;
+            out.write_char(c)
         }
         c if is_unsafe(c) => {
             // Every unsafe character is in the Basic Multilingual Plane, so
             // four hex digits always suffice.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            write!(out, "\\u{:04x}", u32::from(c))
         }
-        c => out.push(c),
+        c => out.write_char(c),
     }
 }
 
@@ -142,6 +221,86 @@ mod tests {
         let long = "é".repeat(10_000_000);
         let quoted = quote(&long);
         assert_eq!(quoted, format!("\"{}…\"", "é".repeat(QUOTE_LIMIT)));
+    }
+
+    /// `quote` and `escape` one character at a time, as they were written
+    /// before copying runs whole.
+    fn quote_by_char(text: &str) -> String {
+        let mut out = String::from('"');
+        let mut chars = text.chars();
+        for c in chars.by_ref().take(QUOTE_LIMIT) {
+            push_escaped(&mut out, c, true).unwrap();
+        }
+        if chars.next().is_some() {
+            out.push('…');
+        }
+        out.push('"');
+        out
+    }
+
+    fn escape_by_char(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            push_escaped(&mut out, c, false).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn runs_copied_whole_give_the_same_text() {
+        let pieces = [
+            "a",
+            "Pan Right",
+            "\"",
+            "\\",
+            "\n",
+            "\u{1b}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "é",
+            "日本",
+            "🎥",
+            "\u{202a}",
+            "\u{202e}",
+            "\u{202f}",
+            "\u{2066}",
+            "\u{2069}",
+            "\u{206a}",
+            "~",
+            " ",
+            "\u{0}",
+        ];
+        let mut state = 3_u32;
+        for round in 0..4000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            // Up to 127 pieces: around and past QUOTE_LIMIT characters.
+            for _ in 0..(state >> 25) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            if round % 2 == 0 {
+                text = text.chars().take(QUOTE_LIMIT - 2 + round % 5).collect();
+            }
+            assert_eq!(quote(&text), quote_by_char(&text), "{text:?}");
+            assert_eq!(format!("{}", quoted(&text)), quote_by_char(&text));
+            let mut pushed = String::from("x");
+            push_quoted(&mut pushed, &text);
+            assert_eq!(pushed, format!("x{}", quote_by_char(&text)));
+            assert_eq!(escape(&text), escape_by_char(&text), "{text:?}");
+            let cut = text
+                .char_indices()
+                .nth(QUOTE_LIMIT)
+                .map_or(text.len(), |(at, _)| at);
+            let more = if cut < text.len() { "…" } else { "" };
+            assert_eq!(
+                excerpt(&text),
+                format!("{}{more}", escape_by_char(&text[..cut])),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::catalog::{FieldInfo, ModelInfo};
 use crate::directives::unknown_directives;
-use crate::display::{excerpt, quote};
+use crate::display::{excerpt, push_quoted, quote, quoted};
 use crate::image::{ImageError, ImageInput, TaskRef};
 use crate::json::{self, Entry, Limits, Value};
 use crate::report::{
@@ -99,7 +99,7 @@ impl<'r> FieldReader<'r> {
                     let message = message!(
                         "unknown {} directive {} in {} for {}",
                         set.id,
-                        quote(unknown.token),
+                        quoted(unknown.token),
                         field.name,
                         self.model.id
                     );
@@ -134,7 +134,7 @@ impl<'r> FieldReader<'r> {
                     "{} for {} {error}: {}",
                     field.name,
                     self.model.id,
-                    quote(text)
+                    quoted(text)
                 );
                 self.error(entry, DiagnosticKind::InvalidUrl, message, None);
                 None
@@ -205,13 +205,13 @@ impl<'r> FieldReader<'r> {
                             "{} must be an https URL, a data:image/…;base64 URI or {{\"task_id\": \"…\"}} for {}, got {}",
                             field.name,
                             self.model.id,
-                            quote(text)
+                            quoted(text)
                         ),
                         error => message!(
                             "{} for {} {error}: {}",
                             field.name,
                             self.model.id,
-                            quote(text)
+                            quoted(text)
                         ),
                     };
                     self.error(entry, kind, message, None);
@@ -256,7 +256,7 @@ impl<'r> FieldReader<'r> {
                 DiagnosticKind::DuplicateKey,
                 pointer(&parent, &duplicate.key),
                 Some(duplicate.key_offset),
-                message!("duplicate key {} in {}", quote(&duplicate.key), field.name),
+                message!("duplicate key {} in {}", quoted(&duplicate.key), field.name),
                 None,
             );
         }
@@ -266,7 +266,7 @@ impl<'r> FieldReader<'r> {
             if inner.key != "task_id" {
                 let message = message!(
                     "unknown field {} in {} for {}; an image task reference holds only \"task_id\"",
-                    quote(&inner.key),
+                    quoted(&inner.key),
                     field.name,
                     self.model.id
                 );
@@ -350,7 +350,7 @@ impl<'r> FieldReader<'r> {
         // the nested `format!`s it was made of reallocated it several times.
         let mut message = String::with_capacity(128);
         message.push_str("unknown field ");
-        message.push_str(&quote(&entry.key));
+        push_quoted(&mut message, &entry.key);
         message.push_str(" for ");
         message.push_str(self.model.id);
         match suggestion {
@@ -440,7 +440,7 @@ impl<'r> FieldReader<'r> {
 /// A value with its JSON type, for "got …": `string "5"`, `number 8`, `null`.
 pub fn describe_typed(value: &Value<'_>) -> String {
     match value {
-        Value::String(s) => message!("string {}", quote(s)),
+        Value::String(s) => message!("string {}", quoted(s)),
         Value::Number(n) => message!("number {}", excerpt(n)),
         Value::Bool(b) => message!("boolean {b}"),
         Value::Null => "null".to_owned(),

@@ -246,13 +246,27 @@ impl std::error::Error for JsonError {}
 /// UTF-8, then the grammar. Whitespace around the object is allowed; anything
 /// else after it is `JsonErrorKind::TrailingCharacters`. A byte order mark
 /// is not whitespace (RFC 8259 §8.1 forbids sending one), so it is rejected.
+/// A body that is not valid UTF-8 is always `JsonErrorKind::InvalidUtf8`
+/// at the first bad byte, whatever grammar error comes before it.
 pub fn parse_body<'a>(body: &'a [u8], limits: &Limits) -> Result<Object<'a>, JsonError> {
     check_size(body.len(), 0, limits)?;
-    let text = std::str::from_utf8(body).map_err(|error| JsonError {
-        offset: error.valid_up_to(),
+    Scanner::new(utf8(body)?, 0, limits).top_level()
+}
+
+/// `body` as text, or `InvalidUtf8` at its first bad byte.
+///
+/// `simdutf8` checks 32 bytes per step where `str::from_utf8` does one
+/// character (16 bytes for pure ASCII): the check of the whole body was a
+/// twentieth of all the work of `orux validate --jsonl`, most of it on long
+/// non-ASCII prompts. Its fast API only says yes or no, so the offset of
+/// the bad byte comes from `std` on that (rare) path.
+fn utf8(body: &[u8]) -> Result<&str, JsonError> {
+    simdutf8::basic::from_utf8(body).map_err(|_| JsonError {
+        offset: std::str::from_utf8(body)
+            .err()
+            .map_or(0, |bad| bad.valid_up_to()),
         kind: JsonErrorKind::InvalidUtf8,
-    })?;
-    Scanner::new(text, 0, limits).top_level()
+    })
 }
 
 /// Scans `text`, the raw text of a [`Value::Object`], like [`parse_body`].
@@ -497,11 +511,14 @@ impl<'a, 'l> Scanner<'a, 'l> {
     /// Scans the object at `pos` (which is `{`), keeping its members.
     fn members(&mut self) -> Result<Vec<Entry<'a>>, JsonError> {
         self.pos += 1;
-        let mut entries = Vec::new();
+        // Room for a typical body's members at once, rather than growing
+        // from 4 to 8 (most bodies have 2 to 8; nested objects are rarely
+        // read into memory).
+        let mut entries = Vec::with_capacity(8);
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(entries);
+            return Ok(Vec::new());
         }
         loop {
             if self.peek() != Some(b'"') {
@@ -654,11 +671,29 @@ impl<'a, 'l> Scanner<'a, 'l> {
     /// escapes). Without it only validates, and returns the raw contents, to
     /// spare allocations for strings inside nested containers.
     fn string(&mut self, keep: bool) -> Result<Cow<'a, str>, JsonError> {
-        let mut i = self.pos + 1;
-        let mut run_start = i; // start of the text not yet copied into `owned`
+        let start = self.pos + 1;
+        let end = find_special(self.bytes, start);
+        // Nearly every string has no escape: this path stays small (the
+        // rest, out of line, needs many more registers to save and restore).
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(self.slice(start, end)));
+        }
+        self.string_rest(start, end, keep)
+    }
+
+    /// [`Scanner::string`] from `i`, the first byte of its contents at `start`
+    /// that is not plain content (an escape, a control byte, the end).
+    #[inline(never)]
+    fn string_rest(
+        &mut self,
+        start: usize,
+        mut i: usize,
+        keep: bool,
+    ) -> Result<Cow<'a, str>, JsonError> {
+        let mut run_start = start; // start of the text not yet copied into `owned`
         let mut owned: Option<String> = None;
         loop {
-            i = find_special(self.bytes, i);
             match self.bytes.get(i) {
                 Some(b'"') => {
                     let run = self.slice(run_start, i);
@@ -685,6 +720,7 @@ impl<'a, 'l> Scanner<'a, 'l> {
                 Some(_) => return Err(self.error(i, JsonErrorKind::ControlCharInString)),
                 None => return Err(self.error(i, JsonErrorKind::UnexpectedEnd)),
             }
+            i = find_special(self.bytes, i);
         }
     }
 
@@ -842,30 +878,47 @@ impl<'a, 'l> Scanner<'a, 'l> {
 /// Splits scanned members into first occurrences and later duplicates,
 /// both in document order.
 fn split_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
-    // Pairwise comparison is cheapest for the usual handful of keys; past
-    // that a hash set keeps hostile bodies (100k keys) linear. std's hasher
-    // is randomly keyed, so crafted keys cannot force collisions.
+    // Pairwise comparison is cheapest for the usual handful of keys, with
+    // the duplicates marked in the bits of one word (no allocation per
+    // body); past that a hash set keeps hostile bodies (100k keys) linear.
+    // std's hasher is randomly keyed, so crafted keys cannot force collisions.
     const PAIRWISE_MAX: usize = 16;
-    let is_duplicate: Vec<bool> = if all.len() <= PAIRWISE_MAX {
-        all.iter()
-            .enumerate()
-            .map(|(i, entry)| all.iter().take(i).any(|earlier| earlier.key == entry.key))
-            .collect()
-    } else {
-        let mut seen = HashSet::with_capacity(all.len());
-        all.iter()
-            .map(|entry| !seen.insert(entry.key.as_ref()))
-            .collect()
-    };
-    if !is_duplicate.contains(&true) {
-        return Object {
-            entries: all,
-            duplicates: Vec::new(),
-        };
+    if all.len() <= PAIRWISE_MAX {
+        let mut duplicates: u16 = 0;
+        for (i, entry) in all.iter().enumerate() {
+            if all.iter().take(i).any(|earlier| earlier.key == entry.key) {
+                duplicates |= 1 << i;
+            }
+        }
+        if duplicates == 0 {
+            return no_duplicates(all);
+        }
+        return split_marked(all, |i| duplicates & (1 << i) != 0);
     }
+    let mut seen = HashSet::with_capacity(all.len());
+    let is_duplicate: Vec<bool> = all
+        .iter()
+        .map(|entry| !seen.insert(entry.key.as_ref()))
+        .collect();
+    if !is_duplicate.contains(&true) {
+        return no_duplicates(all);
+    }
+    split_marked(all, |i| is_duplicate.get(i).copied().unwrap_or(false))
+}
+
+fn no_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
+    Object {
+        entries: all,
+        duplicates: Vec::new(),
+    }
+}
+
+/// The entries whose index `is_duplicate` marks go to `duplicates`, the
+/// others to `entries`, each in document order.
+fn split_marked(all: Vec<Entry<'_>>, is_duplicate: impl Fn(usize) -> bool) -> Object<'_> {
     let mut object = Object::default();
-    for (entry, duplicate) in all.into_iter().zip(is_duplicate) {
-        if duplicate {
+    for (i, entry) in all.into_iter().enumerate() {
+        if is_duplicate(i) {
             object.duplicates.push(entry);
         } else {
             object.entries.push(entry);
@@ -878,39 +931,32 @@ fn split_duplicates(all: Vec<Entry<'_>>) -> Object<'_> {
 /// string content — `"`, `\` or a control character below 0x20 — or
 /// `bytes.len()` when there is none.
 ///
-/// This is the hot loop for the 100 KB base64 image string. Long runs go 32
-/// bytes at a time through compares with no branch inside a block, which the
-/// compiler turns into SIMD (half the instructions per byte of the word
-/// loop alone, see BENCHMARKS.md); the rest is tested eight bytes at a time
-/// (SWAR), looking byte by byte only inside the one word that has a hit.
+/// Most strings are a few bytes (keys, model ids), so the first 32 bytes
+/// are tested eight at a time (SWAR), the position of a hit read off its
+/// word rather than searched byte by byte. Past them is the hot loop for the
+/// 100 KB base64 image string: 32 bytes at a time through compares with no
+/// branch inside a block, which the compiler turns into SIMD (half the
+/// instructions per byte of the word loop alone, see BENCHMARKS.md), then
+/// words again inside the block with the hit.
+#[inline]
 fn find_special(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
-    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
-
-    /// Whether any byte of `word` is special (only "any" is used, so the
-    /// byte order of the word does not matter). `(x - 0x01..) & !x & 0x80..`
-    /// is non-zero exactly when some byte of `x` is zero, and with 0x20 in
-    /// place of 0x01, exactly when some byte is below 0x20 (Bit Twiddling
-    /// Hacks, "haszero"/"hasless"): lanes at or above 0x80 are masked by `!x`.
-    fn has_special(word: u64) -> bool {
-        let quote = word ^ QUOTES;
-        let backslash = word ^ BACKSLASHES;
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (word.wrapping_sub(SPACES) & !word);
-        hits & HIGHS != 0
-    }
-
-    let is_special = |b: &u8| matches!(b, b'"' | b'\\' | 0..0x20);
     let Some(rest) = bytes.get(from..) else {
         return bytes.len();
     };
+    let head = rest.len().min(32) & !7; // whole words only
+    if let Some(at) = first_special_in_words(rest.get(..head).unwrap_or_default()) {
+        return from + at;
+    }
+    find_special_past(rest, from, head)
+}
+
+/// [`find_special`] past the first `head` bytes of `rest` (which is
+/// `bytes[from..]`), out of line: only long strings get here.
+#[inline(never)]
+fn find_special_past(rest: &[u8], from: usize, head: usize) -> usize {
     // Whole blocks without a special byte; the block with the hit (if any)
     // is left to the word loop below.
-    let (blocks, _) = rest.as_chunks::<32>();
+    let (blocks, _) = rest.get(head..).unwrap_or_default().as_chunks::<32>();
     let clean_blocks = blocks
         .iter()
         .position(|block| {
@@ -919,19 +965,50 @@ fn find_special(bytes: &[u8], from: usize) -> usize {
             })
         })
         .unwrap_or(blocks.len());
-    let from = from + clean_blocks * 32;
-    let rest = rest.get(clean_blocks * 32..).unwrap_or_default();
-    let (words, tail) = rest.as_chunks::<8>();
-    for (n, word) in words.iter().enumerate() {
-        if has_special(u64::from_ne_bytes(*word)) {
-            let within = word.iter().position(is_special).unwrap_or(0);
-            return from + n * 8 + within;
-        }
+    let start = head + clean_blocks * 32;
+    let words = rest.get(start..).unwrap_or_default();
+    if let Some(at) = first_special_in_words(words) {
+        return from + start + at;
     }
-    let tail_start = from + words.len() * 8;
-    tail.iter()
-        .position(is_special)
-        .map_or(bytes.len(), |within| tail_start + within)
+    let tail_start = start + (words.len() & !7);
+    rest.get(tail_start..)
+        .unwrap_or_default()
+        .iter()
+        .position(|b| matches!(b, b'"' | b'\\' | 0..0x20))
+        .map_or(from + rest.len(), |within| from + tail_start + within)
+}
+
+/// Index of the first special byte (as for [`find_special`]) in the whole
+/// 8-byte words of `bytes`; the bytes after the last whole word are not
+/// looked at.
+fn first_special_in_words(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([0x20; 8]);
+
+    /// The high bit of each special byte of the little-endian `word`, exact
+    /// up to the lowest one. `(x - 0x01..) & !x & 0x80..` marks the bytes of
+    /// `x` that are zero, and with 0x20 in place of 0x01 the bytes below
+    /// 0x20 (Bit Twiddling Hacks, "haszero"/"hasless"); a borrow only adds
+    /// false marks above a true one, and lanes from 0x80 up are masked by
+    /// `!x` (UTF-8 is plain content).
+    fn special_marks(word: u64) -> u64 {
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(SPACES) & !word);
+        hits & HIGHS
+    }
+
+    let (words, _) = bytes.as_chunks::<8>();
+    words.iter().enumerate().find_map(|(n, word)| {
+        let marks = special_marks(u64::from_le_bytes(*word));
+        // The lowest mark is bit 7 of the first special byte.
+        (marks != 0).then(|| n * 8 + marks.trailing_zeros() as usize / 8)
+    })
 }
 
 #[cfg(test)]
@@ -1033,6 +1110,16 @@ mod tests {
         assert_eq!(keys(&object.duplicates), ["model", "b", "model"]);
         assert_eq!(object.duplicates[0].value, Value::String("b".into()));
         assert_eq!(object.duplicates[2].value, Value::String("c".into()));
+        // 16 keys (the most compared pairwise) and 17 (through the hash set),
+        // the last one repeating the first.
+        for count in [16, 17] {
+            let members: Vec<String> = (1..count).map(|i| format!("\"k{i}\":{i}")).collect();
+            let body = format!("{{{},\"k1\":0}}", members.join(","));
+            let object = parse(&body).unwrap();
+            assert_eq!(object.entries.len(), count - 1, "{body}");
+            assert_eq!(keys(&object.duplicates), ["k1"]);
+            assert_eq!(object.duplicates[0].value, Value::Number("0"));
+        }
         // Keys compare after unescaping.
         let object = parse(r#"{"model":1,"mod\u0065l":2}"#).unwrap();
         assert_eq!(keys(&object.duplicates), ["model"]);
@@ -1198,13 +1285,21 @@ mod tests {
                 .map_or(bytes.len(), |(i, _)| i);
             assert_eq!(find_special(&bytes, from), expected, "from {from}");
         }
+        // Every position in and around the first words, the blocks and the
+        // tail, with a second special byte after the first.
         for special in [b'"', b'\\', 0, 0x1f] {
-            for at in 0..24 {
-                let mut bytes = vec![0x7f_u8; 24];
-                bytes[at] = special;
-                assert_eq!(find_special(&bytes, 0), at);
-                bytes[at] = 0xa2; // above 0x80 must not look like a control byte
-                assert_eq!(find_special(&bytes, 0), 24);
+            for len in 1..=100 {
+                for at in 0..len {
+                    let mut bytes = vec![0x7f_u8; len];
+                    bytes[at] = special;
+                    if let Some(later) = bytes.get_mut(at + 3) {
+                        *later = b'"';
+                    }
+                    assert_eq!(find_special(&bytes, 0), at, "{len} {at}");
+                    let mut bytes = vec![0x7f_u8; len];
+                    bytes[at] = 0xa2; // above 0x80 must not look like a control byte
+                    assert_eq!(find_special(&bytes, 0), len);
+                }
             }
         }
     }
@@ -1460,6 +1555,94 @@ mod tests {
         assert_eq!((error.offset, error.kind), (6, JsonErrorKind::InvalidUtf8));
         let error = parse_object("{}", 7, &limits).map(|_| ());
         assert_eq!(error, Ok(()));
+    }
+
+    /// What `parse_body` means, with `std`'s UTF-8 check as the reference:
+    /// the whole body checked first, then scanned as text.
+    fn utf8_first(body: &[u8]) -> Result<Object<'_>, JsonError> {
+        match std::str::from_utf8(body) {
+            Err(bad) => Err(JsonError {
+                offset: bad.valid_up_to(),
+                kind: JsonErrorKind::InvalidUtf8,
+            }),
+            Ok(text) => parse_object(text, 0, &Limits::default()),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_anywhere_is_reported_before_grammar_errors() {
+        // Non-ASCII in a key, a value, a nested string; a syntax error early
+        // (`;`), late (`]`), or none.
+        let bodies: [&[u8]; 4] = [
+            "{\"ké\": \"v€\", \"n\": [\"😀\", {\"é\": 1}], \"x\": \"a\\u00e9\"}".as_bytes(),
+            "{\"ké\"; \"v€\", \"n\": [\"😀\"]}".as_bytes(),
+            "{\"ké\": \"v€\", \"n\": [\"😀\", 1}]}".as_bytes(),
+            b"{\"a\":\"\"}",
+        ];
+        let bad: [&[u8]; 12] = [
+            b"\x80",             // lone continuation byte
+            b"\xbf\xbf",         // two of them
+            b"\xc3",             // lead byte, no continuation
+            b"\xc3(",            // lead byte, ASCII after it
+            b"\xe2\x82",         // truncated 3-byte sequence
+            b"\xf0\x9f\x98",     // truncated 4-byte sequence
+            b"\xc0\xaf",         // overlong '/'
+            b"\xed\xa0\x80",     // an encoded surrogate
+            b"\xf4\x90\x80\x80", // above U+10FFFF
+            b"\xff",
+            b"\xe9t\xe9",    // Latin-1, not UTF-8
+            b"\xc3\xa9\x80", // 'é', then a lone continuation byte
+        ];
+        let mut checked = 0;
+        for body in bodies {
+            for at in 0..=body.len() {
+                for insert in bad {
+                    let mut mutated = body[..at].to_vec();
+                    mutated.extend_from_slice(insert);
+                    mutated.extend_from_slice(&body[at..]);
+                    for end in [mutated.len(), at + 1, at + insert.len().min(2)] {
+                        let cut = &mutated[..end.min(mutated.len())];
+                        assert_eq!(
+                            parse_body(cut, &Limits::default()),
+                            utf8_first(cut),
+                            "{:?}",
+                            String::from_utf8_lossy(cut)
+                        );
+                        checked += 1;
+                    }
+                }
+                // Cutting the body inside one of its own multi-byte characters.
+                assert_eq!(
+                    parse_body(&body[..at], &Limits::default()),
+                    utf8_first(&body[..at])
+                );
+            }
+        }
+        assert!(checked > 1000);
+    }
+
+    #[test]
+    fn non_ascii_outside_strings_is_named_whole() {
+        let body = "{\"a\": [\"é\", 1], \"b\": \"x\"}";
+        for at in 0..=body.len() {
+            if !body.is_char_boundary(at) {
+                continue;
+            }
+            for c in ['é', '€', '😀', '\u{feff}'] {
+                let mutated = format!("{}{c}{}", &body[..at], &body[at..]);
+                let ours = parse_body(mutated.as_bytes(), &Limits::default());
+                assert_eq!(ours, utf8_first(mutated.as_bytes()));
+                let theirs = serde_json::from_str::<serde_json::Value>(&mutated);
+                assert_eq!(ours.is_ok(), theirs.is_ok(), "{mutated}");
+                if let Err(JsonError {
+                    offset,
+                    kind: JsonErrorKind::UnexpectedChar { found, .. },
+                }) = ours
+                {
+                    assert_eq!(mutated[offset..].chars().next(), Some(found), "{mutated}");
+                }
+            }
+        }
     }
 
     #[test]

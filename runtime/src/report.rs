@@ -260,7 +260,9 @@ pub fn pointer(parent: &str, key: &str) -> String {
     let mut path = String::with_capacity(parent.len() + key.len() + 1);
     path.push_str(parent);
     path.push('/');
-    if !key.contains(['~', '/']) {
+    // A byte test: `~` and `/` are ASCII, so they are never part of another
+    // character's UTF-8 (and a `char` pattern was most of this function).
+    if !key.bytes().any(|b| b == b'~' || b == b'/') {
         path.push_str(key);
         return path;
     }
@@ -284,6 +286,8 @@ mod tests {
         assert_eq!(pointer("/image", "task_id"), "/image/task_id");
         assert_eq!(pointer("", "a/b~c"), "/a~1b~0c");
         assert_eq!(pointer("", ""), "/");
+        assert_eq!(pointer("/é", "ü/~"), "/é/ü~1~0");
+        assert_eq!(pointer("", "日本"), "/日本");
     }
 
     #[test]

@@ -23,24 +23,60 @@ const MAX_CHARS: usize = 256;
 /// Among plausible candidates the smallest distance wins, then the earliest.
 /// An input that normalizes to nothing gets no suggestion.
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut wanted = Vec::new();
-    if !normalize_into(input, &mut wanted) {
+    // The buffers are kept per thread: one body can ask for dozens of
+    // suggestions (one per unknown key), and their three allocations were a
+    // good part of each. A nested call (none today), or one while the
+    // thread's locals are being torn down, gets fresh ones.
+    let mut pending = Some(candidates);
+    let found = SCRATCH.try_with(|scratch| {
+        let candidates = pending.take()?;
+        match scratch.try_borrow_mut() {
+            Ok(mut scratch) => nearest_with(input, candidates, &mut scratch),
+            Err(_) => nearest_with(input, candidates, &mut Scratch::default()),
+        }
+    });
+    match (found, pending) {
+        (Ok(found), _) => found,
+        (Err(_), Some(candidates)) => nearest_with(input, candidates, &mut Scratch::default()),
+        (Err(_), None) => None,
+    }
+}
+
+/// The buffers of one [`nearest`] search. Bounded: `normalize_into` fills
+/// them only for strings of at most [`MAX_CHARS`] characters.
+#[derive(Default)]
+struct Scratch {
+    wanted: Vec<char>,
+    norm: Vec<char>,
+    row: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// [`nearest`], with its buffers given.
+fn nearest_with<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    scratch: &mut Scratch,
+) -> Option<&'a str> {
+    let Scratch { wanted, norm, row } = scratch;
+    if !normalize_into(input, wanted) {
         return None;
     }
     let wanted_family = versioned_family(input);
     // Buffers reused for every candidate: the search allocates nothing per
     // candidate (it used to allocate two or three each, most of the cost of
     // an unknown-field error).
-    let mut norm = Vec::new();
-    let mut row = Vec::new();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        if !normalize_into(candidate, &mut norm) {
+        if !normalize_into(candidate, norm) {
             continue;
         }
         let longer = wanted.len().max(norm.len());
         let threshold = (longer / 3).max(2);
-        let prefix = norm.starts_with(&wanted) || wanted.starts_with(&norm);
+        let prefix = norm.starts_with(wanted) || wanted.starts_with(norm);
         let same_family = wanted_family
             .as_deref()
             .is_some_and(|family| is_leading_word(family, candidate));
@@ -59,7 +95,7 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         let distance = if length_gap > bound || prefix {
             length_gap
         } else {
-            levenshtein_bounded(&wanted, &norm, bound, &mut row)
+            levenshtein_bounded(wanted, norm, bound, row)
         };
         let close = distance <= threshold && distance < longer;
         if (close || prefix || same_family) && best.is_none_or(|(least, _)| distance < least) {
@@ -267,6 +303,26 @@ mod tests {
         assert_eq!(directive("Pan Up"), None);
         assert_eq!(directive("slow motion"), None);
         assert_eq!(directive(""), None);
+    }
+
+    #[test]
+    fn reused_buffers_give_the_same_answers_as_fresh_ones() {
+        // Long then short inputs, so stale contents would show.
+        let inputs = [
+            "kling-v21-master-i2v-extra-long-name",
+            "sora",
+            "",
+            "veo3",
+            "Kling-V25-T2V-Pro",
+            "x",
+            "hailuo 03",
+            "grok-imagine",
+        ];
+        for input in inputs.iter().chain(inputs.iter().rev()) {
+            let fresh = nearest_with(input, MODELS.iter().copied(), &mut Scratch::default());
+            assert_eq!(nearest(input, MODELS.iter().copied()), fresh, "{input}");
+        }
+        assert_eq!(model("kling-v25-t2v-pr"), Some("kling-v25-t2v-pro"));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::display::quote;
+use crate::display::quoted;
 
 // The pattern's pieces, one per ABNF rule of RFC 3986 (sections 2 and 3,
 // appendix A), so that the regex can be read against the RFC. Each expands
@@ -338,7 +338,7 @@ pub enum UrlError {
     /// `[…]` holding neither an IPv6 address nor an IPvFuture literal.
     InvalidIpLiteral {
         /// The literal, brackets included, as written (its message quotes it
-        /// with [`quote`]: bounded and escaped).
+        /// with [`crate::display::quote`]: bounded and escaped).
         literal: String,
     },
     /// Something other than `:port` right after an `[IP-literal]`.
@@ -350,7 +350,7 @@ pub enum UrlError {
     },
     /// A port that is not 0 to 65535 written in at most five digits.
     InvalidPort {
-        /// The port as written (its message quotes it with [`quote`]).
+        /// The port as written (its message quotes it with [`crate::display::quote`]).
         port: String,
     },
     /// A `%` not followed by two hex digits.
@@ -405,7 +405,7 @@ impl fmt::Display for UrlError {
                 } else {
                     "an IPv6 address"
                 };
-                write!(f, "has the host {}, which is not {what}", quote(literal))
+                write!(f, "has the host {}, which is not {what}", quoted(literal))
             }
             UrlError::AfterIpLiteral { ch, offset } => {
                 f.write_str("has ")?;
@@ -416,7 +416,7 @@ impl fmt::Display for UrlError {
                 )
             }
             UrlError::InvalidPort { port } => {
-                write!(f, "has the port {}, which is not 0 to 65535", quote(port))
+                write!(f, "has the port {}, which is not 0 to 65535", quoted(port))
             }
             UrlError::InvalidPercent { offset, part } => write!(
                 f,

@@ -2,7 +2,7 @@
 //! model's generated validator, and collect every finding.
 
 use crate::catalog::ModelInfo;
-use crate::display::quote;
+use crate::display::quoted;
 use crate::fields::{FieldReader, describe_typed};
 use crate::json::{self, Entry, Limits, Value};
 use crate::report::{DiagnosticKind, Report, Validated, ValidationErrors, pointer};
@@ -28,7 +28,7 @@ pub fn validate_body<M: Copy, R>(
             Some(duplicate.key_offset),
             message!(
                 "duplicate key {}: a key may appear only once",
-                quote(&duplicate.key)
+                quoted(&duplicate.key)
             ),
             None,
         );
@@ -101,7 +101,7 @@ fn find_model<M: Copy, I: Iterator<Item = &'static str>>(
 
 /// A model id that names no model.
 ///
-/// Its message quotes the id with [`quote`]: at most
+/// Its message quotes the id with [`crate::display::quote`]: at most
 /// [`QUOTE_LIMIT`](crate::display::QUOTE_LIMIT) characters, control
 /// and bidi characters escaped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +124,7 @@ impl UnknownModel {
 
 impl std::fmt::Display for UnknownModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let id = quote(&self.id);
+        let id = quoted(&self.id);
         match self.suggestion {
             Some(near) => write!(f, "unknown model {id}; did you mean \"{near}\"?"),
             None => write!(f, "unknown model {id}"),
