@@ -10,8 +10,8 @@
 //! read, validated and rendered by one thread into that thread's own
 //! buffers, and its bytes stay in one core's cache; buffers go back to the
 //! thread they came from. (Handing batches from one reading thread to
-//! workers moved every byte between cores; BENCHMARKS.md, "`--jobs` as
-//! peers".)
+//! workers moved every byte between cores; BENCHMARKS.md, "Fourth pass",
+//! "`--jobs` as peers".)
 //!
 //! Memory does not grow with the input: a thread takes a slot before it
 //! reads, and at most [`IN_FLIGHT_PER_JOB`] × jobs batches are read and not
