@@ -27,18 +27,16 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     // suggestions (one per unknown key), and their three allocations were a
     // good part of each. A nested call (none today), or one while the
     // thread's locals are being torn down, gets fresh ones.
-    let mut pending = Some(candidates);
-    let found = SCRATCH.try_with(|scratch| {
-        let candidates = pending.take()?;
-        match scratch.try_borrow_mut() {
-            Ok(mut scratch) => nearest_with(input, candidates, &mut scratch),
-            Err(_) => nearest_with(input, candidates, &mut Scratch::default()),
-        }
-    });
-    match (found, pending) {
-        (Ok(found), _) => found,
-        (Err(_), Some(candidates)) => nearest_with(input, candidates, &mut Scratch::default()),
-        (Err(_), None) => None,
+    let mut candidates = Some(candidates);
+    // Runs once: `candidates` is taken by whichever call gets buffers.
+    let mut search = |scratch: &mut Scratch| {
+        let candidates = candidates.take()?;
+        nearest_with(input, candidates, scratch)
+    };
+    let kept = SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| search(&mut s)));
+    match kept {
+        Ok(Some(found)) => found,
+        _ => search(&mut Scratch::default()),
     }
 }
 
