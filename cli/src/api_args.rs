@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::args::Format;
+use crate::format::Format;
 
 /// Exit statuses of the API commands.
 pub const API_EXIT_STATUS: &str = "\

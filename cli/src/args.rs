@@ -4,7 +4,9 @@
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::format::Format;
 
 #[cfg(feature = "mock")]
 pub use crate::commands::mock::MockArgs;
@@ -77,15 +79,6 @@ pub struct ValidateArgs {
     /// [default: the number of cores]
     #[arg(long, value_name = "N", requires = "jsonl")]
     pub jobs: Option<NonZeroUsize>,
-}
-
-/// How results are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Lines and tables for people; coloured on a terminal unless NO_COLOR is set
-    Human,
-    /// JSON for programs
-    Json,
 }
 
 /// `orux models`.

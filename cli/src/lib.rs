@@ -11,6 +11,7 @@
 pub mod api_args;
 pub mod args;
 mod commands;
+pub mod format;
 pub mod input;
 pub mod json_out;
 pub mod outcome;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::Verdict;
 use crate::api_args::ApiOptions;
-use crate::args::Format;
+use crate::format::Format;
 use crate::render;
 
 /// Prints outcomes in the chosen format and turns them into verdicts.

@@ -7,7 +7,7 @@ use orux_models::catalog::MODELS;
 use orux_models::catalog::ModelInfo;
 use serde::Serialize;
 
-use crate::args::Format;
+use crate::format::Format;
 use crate::table::{self, list_or_dash};
 use crate::{Error, Verdict};
 

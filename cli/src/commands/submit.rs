@@ -7,7 +7,7 @@ use orux_models::Limits;
 use super::api::{self, Reporter};
 use super::status::{follow, options};
 use crate::api_args::SubmitArgs;
-use crate::args::Format;
+use crate::format::Format;
 use crate::outcome::Outcome;
 use crate::{Error, Verdict, input};
 

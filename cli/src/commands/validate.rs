@@ -9,7 +9,8 @@ use std::thread;
 use orux_models::Limits;
 use orux_models::display;
 
-use crate::args::{Format, ValidateArgs};
+use crate::args::ValidateArgs;
+use crate::format::Format;
 use crate::input;
 use crate::parallel::validate_jsonl_jobs;
 use crate::render;
