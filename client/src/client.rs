@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use orux_models::TaskRequest;
+use orux_models::display::quoted;
 use orux_models::responses::{SubmitResponse, TaskStatusResponse};
 use reqwest::Url;
 use tracing::{debug, warn};
@@ -123,10 +124,7 @@ impl ClientBuilder {
 
 fn check_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text).map_err(|error| {
-        Error::Config(format!(
-            "base URL {} is not a URL: {error}",
-            edge::excerpt(text)
-        ))
+        Error::Config(format!("base URL {} is not a URL: {error}", quoted(text)))
     })?;
     let loopback = match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
@@ -140,7 +138,7 @@ fn check_base_url(text: &str) -> Result<Url, Error> {
         _ => {
             return Err(Error::Config(format!(
                 "base URL {} must be https (plain http only to a loopback address)",
-                edge::excerpt(text)
+                quoted(text)
             )));
         }
     }

@@ -9,6 +9,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode, header};
+use orux_models::display::quoted;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -120,7 +121,7 @@ pub fn parse_response<T: DeserializeOwned>(
         if !is_json(kind) {
             return Err(Error::InvalidResponse {
                 status: status.as_u16(),
-                reason: format!("content type {} is not JSON", excerpt(kind)),
+                reason: format!("content type {} is not JSON", quoted(kind)),
             });
         }
     }
@@ -222,14 +223,4 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// At most about 80 characters of `text`, for a message.
-pub(crate) fn excerpt(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(80).collect();
-    if chars.next().is_some() {
-        out.push('…');
-    }
-    out.escape_debug().to_string()
 }

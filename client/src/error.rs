@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use orux_models::ValidationErrors;
+use orux_models::display::{escape, excerpt};
 use orux_models::responses::TaskStatusResponse;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,10 @@ pub struct FieldError {
 
 /// Everything a call can end with, to be matched on. No variant contains the
 /// API key; error bodies are kept (at most 64 KiB) as the server sent them.
+///
+/// `Display` shows text that came from the server (codes, messages, paths,
+/// task ids, bodies) through `orux_models::display`, so a log line or a
+/// terminal gets it escaped; the fields hold it exactly as sent.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -100,18 +105,23 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "the API rejected the request ({status}")?;
                 if let Some(code) = code {
-                    write!(f, " {code}")?;
+                    write!(f, " {}", escape(code))?;
                 }
                 f.write_str(")")?;
                 match message {
-                    Some(message) => write!(f, ": {message}")?,
+                    Some(message) => write!(f, ": {}", escape(message))?,
                     None if errors.is_empty() && !raw.is_empty() => {
-                        write!(f, ": {}", crate::edge::excerpt(raw))?
+                        write!(f, ": {}", excerpt(raw))?
                     }
                     None => {}
                 }
                 for error in errors {
-                    write!(f, "\n  {}: {}", error.path, error.message)?;
+                    write!(
+                        f,
+                        "\n  {}: {}",
+                        excerpt(&error.path),
+                        escape(&error.message)
+                    )?;
                 }
                 Ok(())
             }
@@ -131,18 +141,27 @@ impl fmt::Display for Error {
                 reason,
             } => write!(
                 f,
-                "the submission may or may not have created a task ({reason}); \
-                 do not resubmit blindly, reconcile with Idempotency-Key {idempotency_key}"
+                "the submission may or may not have created a task ({}); \
+                 do not resubmit blindly, reconcile with Idempotency-Key {}",
+                escape(reason),
+                escape(idempotency_key)
             ),
-            Error::Transport(error) => write!(f, "could not reach the API: {}", chain(error)),
+            Error::Transport(error) => {
+                write!(f, "could not reach the API: {}", escape(&chain(error)))
+            }
             Error::Timeout => f.write_str("the API did not answer within the request timeout"),
             Error::InvalidResponse { status, reason } => {
-                write!(f, "unexpected response from the API ({status}): {reason}")
+                write!(
+                    f,
+                    "unexpected response from the API ({status}): {}",
+                    escape(reason)
+                )
             }
             Error::DeadlinePassed { last: Some(last) } => write!(
                 f,
                 "deadline passed; task {} was last {}",
-                last.task_id, last.status
+                excerpt(&last.task_id),
+                last.status
             ),
             Error::DeadlinePassed { last: None } => {
                 f.write_str("deadline passed before any status was read")

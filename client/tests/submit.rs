@@ -117,6 +117,54 @@ async fn rejected_bodies_keep_every_listed_error_in_each_shape() {
     }
 }
 
+/// Whether `text` holds a character that could drive a terminal (its own
+/// line breaks aside).
+fn has_unsafe(text: &str) -> bool {
+    text.chars()
+        .any(|c| c != '\n' && orux_models::display::is_unsafe(c))
+}
+
+#[tokio::test(start_paused = true)]
+async fn text_from_the_server_is_kept_exactly_and_shown_escaped() {
+    let hostile = r#"{"error":{"code":"bad\u001b[2J","message":"clear\u001b]0;owned\u0007\u202e",
+        "errors":[{"code":"invalid_param","path":"/a\u001b[31m","message":"no\u0085"}]}}"#;
+    let server = Server::start(move |_, _| Reply::json(400, hostile)).await;
+    let error = client(&server).submit_json(BODY).await.unwrap_err();
+    let shown = error.to_string();
+    let Error::Rejected {
+        code,
+        message,
+        errors,
+        ..
+    } = &error
+    else {
+        panic!("expected Rejected, got {error:?}");
+    };
+    // The fields are what the server sent; `Display` escapes them.
+    assert_eq!(code.as_deref(), Some("bad\u{1b}[2J"));
+    assert_eq!(message.as_deref(), Some("clear\u{1b}]0;owned\u{7}\u{202e}"));
+    assert_eq!(errors[0].path, "/a\u{1b}[31m");
+    assert!(!has_unsafe(&shown), "{shown:?}");
+    assert_eq!(
+        shown,
+        "the API rejected the request (400 bad\\u001b[2J): clear\\u001b]0;owned\\u0007\\u202e\n  \
+         /a\\u001b[31m: no\\u0085"
+    );
+
+    // With no message and no field errors, an excerpt of the raw body.
+    let server =
+        Server::start(|_, _| Reply::json(413, "<html>\u{1b}[2J too big\u{9b}</html>")).await;
+    let shown = client(&server)
+        .submit_json(BODY)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        shown,
+        "the API rejected the request (413): <html>\\u001b[2J too big\\u009b</html>"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn unauthorized_and_not_found() {
     let server = Server::start(|seen, _| {

@@ -239,15 +239,22 @@ async fn the_deadline_ends_a_wait_with_the_last_status() {
 
 #[tokio::test(start_paused = true)]
 async fn an_unknown_status_keeps_polling_on_the_schedule_until_the_deadline() {
-    let server = Server::start(|_, _| Reply::json(200, &status("t", "PAUSED"))).await;
+    // Kept as the server wrote it, control characters and all; shown escaped.
+    let server = Server::start(|_, _| Reply::json(200, &status("t", r"PAUSED\u001b[2J"))).await;
     let client = client(&server);
     let mut watch = client.watch("t", &WaitOptions::with_deadline(Duration::from_secs(30)));
     let first = watch.next().await.expect("a change").expect("a status");
-    assert_eq!(first.status, TaskStatus::Unknown("PAUSED".to_owned()));
-    let Some(Err(Error::DeadlinePassed { last: Some(last) })) = watch.next().await else {
+    assert_eq!(
+        first.status,
+        TaskStatus::Unknown("PAUSED\u{1b}[2J".to_owned())
+    );
+    let Some(Err(error @ Error::DeadlinePassed { last: Some(_) })) = watch.next().await else {
         panic!("deadline")
     };
-    assert_eq!(last.status.as_str(), "PAUSED");
+    assert_eq!(
+        error.to_string(),
+        r"deadline passed; task t was last PAUSED\u001b[2J"
+    );
     // No tight loop: the schedule allows 7 or 8 polls in 30 s.
     let gets = server.count("GET");
     assert!((6..=9).contains(&gets), "{gets}");

@@ -97,9 +97,12 @@ impl FromStr for TaskStatus {
     }
 }
 
+/// The lowercase name; an unknown state as the server wrote it, through
+/// [`crate::display::escape`] (it is the server's text). [`TaskStatus::as_str`]
+/// gives it exactly.
 impl fmt::Display for TaskStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&crate::display::escape(self.as_str()))
     }
 }
 
@@ -200,6 +203,9 @@ mod tests {
         );
         assert_eq!(TaskStatus::parse("PAUSED").as_str(), "PAUSED");
         assert_eq!(TaskStatus::parse("SUCCESS").to_string(), "success");
+        let hostile = TaskStatus::parse("PAUSED\u{1b}[2J");
+        assert_eq!(hostile.as_str(), "PAUSED\u{1b}[2J");
+        assert_eq!(hostile.to_string(), "PAUSED\\u001b[2J");
         let terminal: Vec<&str> = TaskStatus::KNOWN
             .iter()
             .filter(|(s, _)| s.is_terminal())

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use orux_client::{Client, Error as ApiError, TaskStatus, TaskStatusResponse};
 use orux_models::Diagnostic;
+use orux_models::display::escape;
 use serde_json::{Value, json};
 
 use crate::Verdict;
@@ -194,17 +195,16 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|error| format!("cannot start the async runtime: {error}"))
 }
 
-/// Text from the server shown to a person: control and bidirectional-override
-/// characters escaped, never raw.
+/// Text from the server shown to a person: each line through
+/// [`escape`], so control and bidirectional-override characters are
+/// escaped, never raw; the line breaks between them stay.
 pub(super) fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if (c.is_control() && c != '\n') || bidi {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
+        out.push_str(&escape(line));
     }
     out
 }
