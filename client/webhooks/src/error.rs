@@ -77,7 +77,12 @@ impl fmt::Display for WebhookError {
                 f.write_str("no webhook-signature matches this body, id and timestamp")
             }
             WebhookError::InvalidEvent(why) => {
-                write!(f, "signature is valid but the body is not a task event: {why}")
+                // The reason can quote the body: the sender's text, shown escaped.
+                write!(
+                    f,
+                    "signature is valid but the body is not a task event: {}",
+                    orux_models::display::escape(why)
+                )
             }
         }
     }
