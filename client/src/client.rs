@@ -15,6 +15,7 @@ use tracing::{debug, warn};
 
 use crate::edge::{self, Failure, MAX_RETRY_AFTER, Raw};
 use crate::error::Error;
+use crate::pause::Pause;
 use crate::schedule::{MAX_RETRIES, retry_delay};
 
 /// Where the API lives unless told otherwise.
@@ -23,6 +24,15 @@ pub const DEFAULT_BASE_URL: &str = "https://orux.top";
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Longest `Idempotency-Key` a caller may choose, in bytes.
+pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 255;
+
+/// A fresh `Idempotency-Key`: a random UUID v4, as every submission of this
+/// client carries unless the caller chose its own
+/// ([`Client::submit_json_with_key`]).
+pub fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
 
 /// A client for the task API. Cheap to clone (an `Arc` inside); clones share
 /// one connection pool. `Debug` shows the base URL, never the key.
@@ -37,6 +47,9 @@ struct Inner {
     /// `Bearer <key>`, marked sensitive so that http's `Debug` hides it too.
     authorization: HeaderValue,
     request_timeout: Duration,
+    /// Shared by every clone: a `Retry-After` told to one request holds
+    /// every submission.
+    pause: Pause,
 }
 
 impl fmt::Debug for Client {
@@ -117,6 +130,7 @@ impl ClientBuilder {
                 base_url,
                 authorization,
                 request_timeout: self.request_timeout,
+                pause: Pause::new(),
             }),
         })
     }
@@ -201,12 +215,20 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The pause every submission of this client and its clones waits at:
+    /// while a `Retry-After` (on a 429 or a 503, at most 120 s) is running,
+    /// [`Pause::until`] says until when.
+    pub fn pause(&self) -> &Pause {
+        &self.inner.pause
+    }
+
     /// Submits a typed request (`POST /api/v1/tasks`).
     pub async fn submit(&self, request: &TaskRequest) -> Result<SubmitResponse, Error> {
         let body = request
             .to_json()
             .map_err(|error| Error::Config(format!("request could not be serialized: {error}")))?;
-        self.post_task(body.into_bytes()).await
+        self.post_task(body.into_bytes(), new_idempotency_key())
+            .await
     }
 
     /// Validates a raw body with [`TaskRequest::from_json`] and submits it as
@@ -214,14 +236,39 @@ impl Client {
     /// nothing is sent.
     pub async fn submit_json(&self, body: &[u8]) -> Result<SubmitResponse, Error> {
         TaskRequest::from_json(body).map_err(Error::Invalid)?;
-        self.post_task(body.to_vec()).await
+        self.post_task(body.to_vec(), new_idempotency_key()).await
+    }
+
+    /// [`Client::submit_json`] with the caller's own `Idempotency-Key`
+    /// (1 to 255 visible ASCII characters; [`new_idempotency_key`] makes
+    /// one), for a caller that records the key before sending, such as a
+    /// batch journal: after [`Error::SubmitOutcomeUnknown`], or a crash,
+    /// the same body can be sent again with the same key. Whether that
+    /// finds the first task depends on the server honouring the key: the
+    /// upstream docs do not promise it (the mock server does).
+    pub async fn submit_json_with_key(
+        &self,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<SubmitResponse, Error> {
+        let key_is_valid = !idempotency_key.is_empty()
+            && idempotency_key.len() <= MAX_IDEMPOTENCY_KEY_BYTES
+            && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
+        if !key_is_valid {
+            return Err(Error::Config(format!(
+                "an Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_BYTES} visible ASCII characters"
+            )));
+        }
+        TaskRequest::from_json(body).map_err(Error::Invalid)?;
+        self.post_task(body.to_vec(), idempotency_key.to_owned())
+            .await
     }
 
     /// One POST with its `Idempotency-Key`, retried only when it surely never
     /// reached the server or on 429 (same key). Anything ambiguous is
-    /// [`Error::SubmitOutcomeUnknown`].
-    async fn post_task(&self, body: Vec<u8>) -> Result<SubmitResponse, Error> {
-        let key = uuid::Uuid::new_v4().to_string();
+    /// [`Error::SubmitOutcomeUnknown`]. Each attempt waits at the shared
+    /// [`Pause`] first.
+    async fn post_task(&self, body: Vec<u8>, key: String) -> Result<SubmitResponse, Error> {
         let url = self.url(&["api", "v1", "tasks"]);
         let mut rng = fastrand::Rng::new();
         let unknown = |reason: String| Error::SubmitOutcomeUnknown {
@@ -229,6 +276,7 @@ impl Client {
             reason,
         };
         for attempt in 0..=MAX_RETRIES {
+            self.inner.pause.wait().await;
             let request = self
                 .request(reqwest::Method::POST, url.clone())
                 .header(CONTENT_TYPE, "application/json")
@@ -251,7 +299,7 @@ impl Client {
                 Err(Failure::TooLarge { status }) => {
                     return Err(unknown(edge::too_large(status).to_string()));
                 }
-                Ok(raw) => match self.read::<SubmitResponse>(&raw) {
+                Ok(raw) => match self.read_holding::<SubmitResponse>(&raw) {
                     Ok(response) => return Ok(response),
                     Err(Error::RateLimited { retry_after }) => {
                         match retry_wait(retry_after, attempt, &mut rng) {
@@ -288,7 +336,7 @@ impl Client {
             debug!(%url, attempt, "reading task status");
             let (error, retry_after) =
                 match edge::exchange(request, self.inner.request_timeout).await {
-                    Ok(raw) => match self.read::<TaskStatusResponse>(&raw) {
+                    Ok(raw) => match self.read_holding::<TaskStatusResponse>(&raw) {
                         Ok(status) => return Ok(status),
                         Err(error @ (Error::RateLimited { .. } | Error::Server { .. })) => {
                             let after = edge::retry_after(&raw.headers, SystemTime::now());
@@ -315,7 +363,16 @@ impl Client {
         }
     }
 
-    fn read<T: serde::de::DeserializeOwned>(&self, raw: &Raw) -> Result<T, Error> {
+    /// Reads a response; a 429 or 503 with `Retry-After` also holds the
+    /// shared pause for that long (at most [`MAX_RETRY_AFTER`]).
+    fn read_holding<T: serde::de::DeserializeOwned>(&self, raw: &Raw) -> Result<T, Error> {
+        let asks_to_wait = matches!(raw.status.as_u16(), 429 | 503);
+        if let Some(after) = asks_to_wait
+            .then(|| edge::retry_after(&raw.headers, SystemTime::now()))
+            .flatten()
+        {
+            self.inner.pause.hold_for(after.min(MAX_RETRY_AFTER));
+        }
         edge::parse_response(raw.status.as_u16(), &raw.headers, &raw.body)
     }
 

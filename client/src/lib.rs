@@ -22,7 +22,9 @@
 //!   reached the server, or on 429. Every submission carries an
 //!   `Idempotency-Key` (kept across its retries); an ambiguous failure is
 //!   [`Error::SubmitOutcomeUnknown`] with that key, and is never resubmitted;
-//! - `Retry-After` (seconds or an HTTP date) is obeyed up to 120 s;
+//! - `Retry-After` (seconds or an HTTP date) is obeyed up to 120 s, and a
+//!   429 or 503 that carries one holds every submission of the client and
+//!   its clones for that long ([`Pause`]), not just the request told;
 //! - responses are read liberally but bounded: success bodies over 1 MiB are
 //!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
 //!
@@ -31,11 +33,16 @@
 mod client;
 pub mod edge;
 mod error;
+mod pause;
 pub mod schedule;
 mod wait;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT, MAX_IDEMPOTENCY_KEY_BYTES,
+    new_idempotency_key,
+};
 pub use error::{Error, FieldError};
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 pub use orux_webhooks as webhooks;
+pub use pause::Pause;
 pub use wait::{WaitOptions, Watch};
