@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
+use crate::outcomes::Script;
 
 /// The webhook secret used when none is given: a published test value, like
 /// stripe-mock's keys, so a local receiver can verify without configuration.
@@ -55,13 +56,16 @@ pub struct Config {
     pub retry_schedule: Vec<Duration>,
     /// The time source of the lifecycle, idempotency and retries.
     pub clock: Arc<dyn Clock>,
+    /// How tasks end and which submits are rate limited when no request
+    /// header says ([`crate::outcomes`]); by default every task succeeds.
+    pub outcomes: Script,
 }
 
 impl Default for Config {
     /// `127.0.0.1:8080`, 5-second tasks, any `sk-app-` key,
     /// [`DEFAULT_WEBHOOK_SECRET`], deliveries to each task's `webhook_url`,
     /// [`DEFAULT_MAX_TASKS`], the [compressed schedule](compressed_retry_schedule),
-    /// the system clock.
+    /// the system clock, no scripted outcomes.
     fn default() -> Self {
         Config {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
@@ -72,6 +76,7 @@ impl Default for Config {
             max_tasks: DEFAULT_MAX_TASKS,
             retry_schedule: compressed_retry_schedule(),
             clock: Arc::new(SystemClock),
+            outcomes: Script::default(),
         }
     }
 }
@@ -88,6 +93,7 @@ impl fmt::Debug for Config {
             .field("max_tasks", &self.max_tasks)
             .field("retry_schedule", &self.retry_schedule)
             .field("clock", &self.clock)
+            .field("outcomes", &self.outcomes)
             .finish()
     }
 }

@@ -30,6 +30,7 @@ mod error;
 pub mod fault;
 mod lifecycle;
 mod log;
+pub mod outcomes;
 mod routes;
 mod server;
 mod store;
@@ -70,6 +71,7 @@ impl Server {
             Some(key) => auth::Keys::Exactly(key.clone()),
             None => auth::Keys::AnyAppKey,
         };
+        config.outcomes.check().map_err(Error::Config)?;
         if config.max_tasks == 0 {
             return Err(Error::Config("--max-tasks must be at least 1".to_owned()));
         }
@@ -103,6 +105,8 @@ impl Server {
             store: Mutex::new(store::Store::new(config.max_tasks)),
             outbox: Arc::clone(&outbox),
             max_body_bytes: routes::default_max_body_bytes(),
+            rate_limiter: outcomes::RateLimiter::new(config.outcomes.rate_limit),
+            outcomes: config.outcomes,
         });
         let (stop, stopped) = oneshot::channel();
         let serving = tokio::spawn(server::serve(listener, routes::router(state), stopped));

@@ -24,7 +24,8 @@ use crate::error::ApiError;
 use crate::fault;
 use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
 use crate::log::{self, ModelTag};
-use crate::store::{Admission, Store};
+use crate::outcomes::{RateLimiter, Script};
+use crate::store::{Admission, BodyDigest, Store};
 use crate::timefmt::iso_utc;
 use crate::webhook::Outbox;
 
@@ -48,6 +49,8 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub outbox: Arc<Outbox>,
     pub max_body_bytes: usize,
+    pub outcomes: Script,
+    pub rate_limiter: RateLimiter,
 }
 
 /// The router with its layers: fault injection on the API routes, one log
@@ -102,12 +105,21 @@ async fn submit(
 ) -> Result<Response, ApiError> {
     state.keys.check(&headers)?;
     check_content_type(&headers)?;
-    let outcome = match header_text(&headers, OUTCOME_HEADER)? {
-        None => Outcome::Success,
-        Some(text) => Outcome::parse(text).ok_or_else(|| {
-            ApiError::invalid_param("X-Orux-Mock-Outcome must be success, failed or expired")
-        })?,
-    };
+    if let Some(seconds) = state.rate_limiter.refuse() {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "scripted rate limit (--rate-limit-share)",
+        )
+        .retry_after(seconds));
+    }
+    let chosen = header_text(&headers, OUTCOME_HEADER)?
+        .map(|text| {
+            Outcome::parse(text).ok_or_else(|| {
+                ApiError::invalid_param("X-Orux-Mock-Outcome must be success, failed or expired")
+            })
+        })
+        .transpose()?;
     let key = header_text(&headers, IDEMPOTENCY_HEADER)?;
     if key.is_some_and(|k| {
         k.is_empty() || k.len() > MAX_KEY_BYTES || !k.bytes().all(|b| b.is_ascii_graphic())
@@ -129,6 +141,8 @@ async fn submit(
     };
     let model = valid.request.model();
     let wire = request_fields(&valid.request);
+    let digest: BodyDigest = Sha256::digest(&body).into();
+    let outcome = chosen.unwrap_or_else(|| state.outcomes.outcome(wire.prompt.as_deref(), &digest));
     let now = state.clock.now();
     let task = Task {
         id: Ulid::from_datetime(now),
@@ -139,8 +153,7 @@ async fn submit(
             .or_else(|| model.info().max_duration.map(f64::from))
             .unwrap_or(FALLBACK_DURATION_SEC),
     };
-    let digest = key.map(|k| (k, Sha256::digest(&body).into()));
-    let admission = lock(&state.store).submit(now, task, digest);
+    let admission = lock(&state.store).submit(now, task, key.map(|k| (k, digest)));
     let mut response = match admission {
         Admission::Created(task) => {
             if let Some(url) = &wire.webhook_url {
@@ -177,21 +190,27 @@ fn submitted(task: &Task) -> axum::Json<SubmitResponse> {
     ))
 }
 
-/// The two fields of a validated request the mock acts on, read through the
+/// The fields of a validated request the mock acts on, read through the
 /// request's own serialization so that every model is covered.
 struct RequestFields {
     duration: Option<f64>,
     webhook_url: Option<String>,
+    /// For the scripted outcomes' prompt rules.
+    prompt: Option<String>,
 }
 
 fn request_fields(request: &TaskRequest) -> RequestFields {
     let value = serde_json::to_value(request).unwrap_or_default();
+    let text = |name: &str| {
+        value
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
     RequestFields {
         duration: value.get("duration").and_then(serde_json::Value::as_f64),
-        webhook_url: value
-            .get("webhook_url")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned),
+        webhook_url: text("webhook_url"),
+        prompt: text("prompt"),
     }
 }
 

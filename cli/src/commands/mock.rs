@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use clap::Args;
+use orux_mock::outcomes::{Outcome, PromptRule, RateLimit, Script, Shares};
 use orux_mock::{Config, DEFAULT_MAX_TASKS, Server};
 
 use crate::{Error, Verdict};
@@ -16,7 +17,12 @@ log line per request. Stops cleanly on Ctrl-C or SIGTERM.
 
 Request headers for tests: X-Orux-Mock-Outcome: success|failed|expired picks a
 task's ending; X-Orux-Mock-Fault: 500|503|429|reset|slow injects a failure;
-Idempotency-Key makes a submit safe to repeat.")]
+Idempotency-Key makes a submit safe to repeat.
+
+Without a header, the --fail-…/--expire-… flags choose endings (a prompt rule
+first, then the shares, picked by the body's SHA-256 so the same body always
+ends the same way), and --rate-limit-share answers a share of submits with 429
+and Retry-After (exactly: 0.25 refuses every fourth submit).")]
 pub struct MockArgs {
     /// Address to listen on
     #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
@@ -46,6 +52,30 @@ pub struct MockArgs {
     /// Most tasks kept in memory; past that the oldest (terminal ones first) are forgotten
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TASKS)]
     pub max_tasks: usize,
+
+    /// Tasks whose prompt contains TEXT end failed (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    pub fail_if_prompt_contains: Vec<String>,
+
+    /// Tasks whose prompt contains TEXT end expired (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    pub expire_if_prompt_contains: Vec<String>,
+
+    /// This share (0 to 1) of the other bodies ends failed
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub fail_share: f64,
+
+    /// This share (0 to 1) of the other bodies ends expired
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub expire_share: f64,
+
+    /// This share (0 to 1) of submits is answered 429 rate_limited
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub rate_limit_share: f64,
+
+    /// The Retry-After of those 429 answers
+    #[arg(long, value_name = "SECONDS", default_value_t = 1)]
+    pub rate_limit_retry_after: u64,
 }
 
 /// Longest `--task-seconds`: a day, far beyond any test.
@@ -102,8 +132,36 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
             .unwrap_or(defaults.webhook_secret.clone()),
         webhook_target: args.webhook_target.clone(),
         max_tasks: args.max_tasks,
+        outcomes: script(args),
         ..defaults
     })
+}
+
+/// The scripted outcomes the flags ask for; their ranges are checked when
+/// the server starts.
+fn script(args: &MockArgs) -> Script {
+    let rules = |outcome: Outcome, texts: &[String]| {
+        texts
+            .iter()
+            .map(move |text| PromptRule {
+                outcome,
+                text: text.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut prompt_rules = rules(Outcome::Failed, &args.fail_if_prompt_contains);
+    prompt_rules.extend(rules(Outcome::Expired, &args.expire_if_prompt_contains));
+    Script {
+        prompt_rules,
+        shares: Shares {
+            failed: args.fail_share,
+            expired: args.expire_share,
+        },
+        rate_limit: (args.rate_limit_share > 0.0).then_some(RateLimit {
+            share: args.rate_limit_share,
+            retry_after: args.rate_limit_retry_after,
+        }),
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix.
