@@ -1,0 +1,4 @@
+//! Crash-safe batches of Orux AI video tasks.
+
+pub mod identity;
+pub mod manifest;
