@@ -3,4 +3,9 @@
 pub mod identity;
 pub mod journal;
 pub mod manifest;
+pub mod progress;
+mod run;
 pub mod state;
+pub mod summary;
+
+pub use run::{Batch, Finished, Options};

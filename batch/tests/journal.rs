@@ -337,9 +337,9 @@ async fn the_writer_refuses_a_change_out_of_order_and_commits_the_rest_of_its_gr
 }
 
 /// Awaits every future, concurrently, in order.
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.map(tokio::spawn).collect();
