@@ -16,9 +16,12 @@ const EXIT_STATUS: &str = "\
 Exit status:
   0  success (for validate: every body is valid)
   1  validate, submit: a body is invalid; submit --wait, status, wait: the task
-     failed or expired; webhook verify: the delivery is not verified
+     failed or expired; webhook verify: the delivery is not verified;
+     batch: a row failed, expired or was invalid
   2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)
-  3  submit, status, wait: the API refused or could not be reached";
+  3  submit, status, wait: the API refused or could not be reached;
+     batch: that, or a row is unsettled (see orux batch --help)
+  130  batch: interrupted (Ctrl-C, SIGTERM)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
 /// submit and follow tasks.
@@ -54,6 +57,9 @@ pub enum Command {
     Wait(crate::api_args::WaitArgs),
     /// Work with webhook deliveries
     Webhook(crate::api_args::WebhookArgs),
+    /// Run a manifest of requests as a crash-safe, resumable batch (SQLite journal)
+    #[cfg(feature = "batch")]
+    Batch(crate::batch_args::BatchArgs),
 }
 
 /// `orux validate`.

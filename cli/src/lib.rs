@@ -10,6 +10,8 @@
 
 pub mod api_args;
 pub mod args;
+#[cfg(feature = "batch")]
+pub mod batch_args;
 mod commands;
 pub mod format;
 pub mod input;
@@ -36,8 +38,11 @@ pub enum Verdict {
     Invalid,
     /// Exit status 2, already reported (as JSON on standard output).
     UsageReported,
-    /// Exit status 3: the API refused or could not be reached (reported).
+    /// Exit status 3: the API refused or could not be reached (reported),
+    /// or (`batch`) some row is unsettled.
     Refused,
+    /// Exit status 130: interrupted by Ctrl-C or SIGTERM (`batch`).
+    Interrupted,
 }
 
 /// Why a command could not do its job: exit status 2.
@@ -135,6 +140,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Ok(Verdict::Invalid) => ExitCode::from(1),
         Ok(Verdict::UsageReported) => ExitCode::from(2),
         Ok(Verdict::Refused) => ExitCode::from(3),
+        Ok(Verdict::Interrupted) => ExitCode::from(130),
         Err(error) => {
             if !error.is_broken_pipe() {
                 let style = render::ERROR;

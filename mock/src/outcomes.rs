@@ -15,10 +15,18 @@
 //! `Retry-After`, before anything else is looked at: nothing is created and
 //! the idempotency key is not taken. The share is exact and deterministic:
 //! with a share of 1/4, every fourth submit is refused.
+//!
+//! [`Script::answer_delay`] holds back the answer to every submit that
+//! created (or replayed) a task: the task exists while its client still
+//! waits, so a client killed then has a submit whose outcome it cannot know.
 
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 pub use crate::lifecycle::Outcome;
+
+/// Longest [`Script::answer_delay`]: a client's request timeout is 30 s.
+pub const MAX_ANSWER_DELAY: Duration = Duration::from_secs(60);
 
 /// A task whose prompt contains `text` ends with `outcome`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +66,9 @@ pub struct Script {
     pub shares: Shares,
     /// Refuses a share of submits.
     pub rate_limit: Option<RateLimit>,
+    /// How long the answer to a successful submit is held back, on the
+    /// server's clock (zero: answered at once).
+    pub answer_delay: Duration,
 }
 
 impl Script {
@@ -80,6 +91,12 @@ impl Script {
         }
         if self.prompt_rules.iter().any(|rule| rule.text.is_empty()) {
             return Err("a prompt rule's text must not be empty".to_owned());
+        }
+        if self.answer_delay > MAX_ANSWER_DELAY {
+            return Err(format!(
+                "--submit-answer-delay must be from 0 to {} seconds",
+                MAX_ANSWER_DELAY.as_secs()
+            ));
         }
         Ok(())
     }
@@ -179,7 +196,7 @@ mod tests {
                 failed: 1.0,
                 expired: 0.0,
             },
-            rate_limit: None,
+            ..Script::default()
         };
         assert_eq!(
             script.outcome(Some("a [fail] and [late]"), &digest(1)),

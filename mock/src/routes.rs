@@ -178,6 +178,12 @@ async fn submit(
         .into_response(),
     };
     response.extensions_mut().insert(ModelTag(model.id()));
+    if !state.outcomes.answer_delay.is_zero() {
+        // Carried out, then answered late: a window in which a client can
+        // die between its POST and the answer (crash tests).
+        let until = state.clock.now() + state.outcomes.answer_delay;
+        state.clock.sleep_until(until).await;
+    }
     Ok(response)
 }
 

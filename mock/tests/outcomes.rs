@@ -157,3 +157,48 @@ async fn out_of_range_scripts_refuse_to_start() {
     };
     assert!(error.to_string().contains("--fail-share"), "{error}");
 }
+
+#[tokio::test]
+async fn a_submit_answer_delay_holds_the_answer_while_the_task_exists() {
+    let mock = start(Config {
+        outcomes: Script {
+            answer_delay: Duration::from_secs(5),
+            ..Script::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let http = mock.http.clone();
+    let url = format!("{}/api/v1/tasks", mock.base);
+    let answer = tokio::spawn(async move {
+        http.post(url)
+            .bearer_auth(common::KEY)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "held")
+            .body(body("a boat"))
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!answer.is_finished(), "answered before the delay");
+    // The task already exists: the same key is a replay, not a new task.
+    let replay = tokio::spawn({
+        let http = mock.http.clone();
+        let url = format!("{}/api/v1/tasks", mock.base);
+        async move {
+            http.post(url)
+                .bearer_auth(common::KEY)
+                .header("content-type", "application/json")
+                .header("idempotency-key", "held")
+                .body(body("a boat"))
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    mock.clock.advance(Duration::from_secs(5));
+    let first = answer.await.unwrap().expect("answered");
+    let again = replay.await.unwrap().expect("answered");
+    assert_eq!(first.status(), 200);
+    assert!(again.headers().get("idempotent-replayed").is_some());
+}

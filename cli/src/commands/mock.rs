@@ -76,6 +76,11 @@ pub struct MockArgs {
     /// The Retry-After of those 429 answers
     #[arg(long, value_name = "SECONDS", default_value_t = 1)]
     pub rate_limit_retry_after: u64,
+
+    /// Hold back the answer to each successful submit this long (the task
+    /// already exists): a window for crash tests
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub submit_answer_delay: f64,
 }
 
 /// Longest `--task-seconds`: a day, far beyond any test.
@@ -165,6 +170,8 @@ fn script(args: &MockArgs) -> Script {
             share: args.rate_limit_share,
             retry_after: args.rate_limit_retry_after,
         }),
+        answer_delay: Duration::try_from_secs_f64(args.submit_answer_delay)
+            .unwrap_or(Duration::MAX),
     }
 }
 

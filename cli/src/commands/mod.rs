@@ -2,6 +2,8 @@
 //! returns its verdict; errors go back to [`crate::run`], which reports them.
 
 mod api;
+#[cfg(feature = "batch")]
+mod batch;
 mod example;
 mod explain;
 #[cfg(feature = "mock")]
@@ -33,6 +35,8 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Status(args) => status::run_status(args),
         Command::Wait(args) => status::run_wait(args),
         Command::Webhook(args) => webhook::run(args),
+        #[cfg(feature = "batch")]
+        Command::Batch(args) => batch::run(args),
     }
 }
 
