@@ -40,6 +40,7 @@
 
 #![warn(missing_docs)]
 
+pub mod files;
 pub mod identity;
 pub mod journal;
 pub mod manifest;
