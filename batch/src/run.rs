@@ -186,6 +186,8 @@ impl Batch {
         schedule(&ctx, rows, &self.bodies, &mut tasks).await;
         while tasks.join_next().await.is_some() {}
         interrupt.abort();
+        // Its hold on the context (and so on the writer) ends with it.
+        let _ = interrupt.await;
         let stopped = ctx.take_stop();
         let submitted = ctx.submitted.load(Ordering::Relaxed);
         run_stop.cancel();
@@ -288,12 +290,64 @@ impl Context {
         });
     }
 
+    /// Moves a row to `to` with `change`, and reports it once committed.
+    async fn settle(
+        &self,
+        row: &Work,
+        task_id: Option<&str>,
+        from: State,
+        to: State,
+        change: Change,
+        reason: &str,
+    ) {
+        if self.commit(change).await {
+            self.moved(row, task_id, from, to, Some(reason));
+        }
+    }
+
+    /// Records a row's failure.
+    async fn fail(&self, row: &Work, task_id: Option<&str>, from: State, failure: Failure) {
+        let change = Change::Failed {
+            row: row.id,
+            code: failure.code,
+            message: failure.message.clone(),
+            task_status: failure.task_status,
+        };
+        self.settle(row, task_id, from, State::Failed, change, &failure.message)
+            .await;
+    }
+
+    /// Records that a row's submit outcome is unknown.
+    async fn unknown(&self, row: &Work, message: String) {
+        let change = Change::Unknown {
+            row: row.id,
+            code: "submit_outcome_unknown",
+            message: message.clone(),
+        };
+        self.settle(
+            row,
+            None,
+            State::Submitting,
+            State::Unknown,
+            change,
+            &message,
+        )
+        .await;
+    }
+
     fn note(&self, row: &Work, message: &str) {
         self.progress.event(&Event::Note {
             line: row.line,
             message,
         });
     }
+}
+
+/// Why a row failed, as [`Change::Failed`] records it.
+struct Failure {
+    code: &'static str,
+    message: String,
+    task_status: Option<String>,
 }
 
 /// One row's work in this run.
@@ -427,52 +481,52 @@ async fn submit(
     let body_sha256 = sha256_hex(body);
     let mut from = from;
     for _round in 0..MAX_RATE_LIMITED_ROUNDS {
-        if !ctx
-            .commit(Change::Submitting {
-                row: work.id,
-                idempotency_key: key.clone(),
-                body_sha256: body_sha256.clone(),
-            })
-            .await
-        {
+        let submitting = Change::Submitting {
+            row: work.id,
+            idempotency_key: key.clone(),
+            body_sha256: body_sha256.clone(),
+        };
+        if !ctx.commit(submitting).await {
             return None;
         }
         ctx.moved(work, None, from, State::Submitting, None);
         // Not raced against the stop: a POST once started is seen through,
         // so its outcome is recorded.
-        let outcome = ctx.client.submit_json_with_key(body, &key).await;
-        let refused = |code: &'static str, error: &ApiError| Change::Requeued {
-            row: work.id,
-            code,
-            message: error.to_string(),
-        };
-        let error = match outcome {
+        let error = match ctx.client.submit_json_with_key(body, &key).await {
             Ok(submitted) => {
                 ctx.unknown_in_a_row.store(0, Ordering::Relaxed);
-                let committed = ctx
-                    .commit(Change::Submitted {
-                        row: work.id,
-                        task_id: submitted.task_id.clone(),
-                        task_status: submitted.status.as_str().to_owned(),
-                    })
-                    .await;
+                let change = Change::Submitted {
+                    row: work.id,
+                    task_id: submitted.task_id.clone(),
+                    task_status: submitted.status.as_str().to_owned(),
+                };
+                if !ctx.commit(change).await {
+                    return None;
+                }
+                let task_id = submitted.task_id;
                 ctx.moved(
                     work,
-                    Some(&submitted.task_id),
+                    Some(&task_id),
                     State::Submitting,
                     State::Submitted,
                     None,
                 );
-                return committed.then_some(submitted.task_id);
+                return Some(task_id);
             }
             Err(error) => error,
         };
         let message = error.to_string();
+        let requeue = |code| Change::Requeued {
+            row: work.id,
+            code,
+            message: message.clone(),
+        };
         match &error {
             ApiError::RateLimited { retry_after } => {
                 let too_long =
                     retry_after.is_some_and(|after| after > orux_client::edge::MAX_RETRY_AFTER);
-                if !ctx.commit(refused("rate_limited", &error)).await {
+                let change = requeue("rate_limited");
+                if !ctx.commit(change).await {
                     return None;
                 }
                 ctx.moved(
@@ -486,29 +540,16 @@ async fn submit(
                     ctx.stop_submissions(Stop::Refused { message });
                     return None;
                 }
-                // Surely not created: the same key again, after the hold.
                 if ctx.submissions.is_cancelled() {
                     return None;
                 }
+                // Surely not created: the same key again, after the hold.
                 ctx.client.pause().wait().await;
                 from = State::Pending;
                 continue;
             }
             ApiError::SubmitOutcomeUnknown { .. } => {
-                let change = Change::Unknown {
-                    row: work.id,
-                    code: "submit_outcome_unknown",
-                    message: message.clone(),
-                };
-                if ctx.commit(change).await {
-                    ctx.moved(
-                        work,
-                        None,
-                        State::Submitting,
-                        State::Unknown,
-                        Some(&message),
-                    );
-                }
+                ctx.unknown(work, message.clone()).await;
                 let streak = ctx.unknown_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
                 if streak >= MAX_UNKNOWN_IN_A_ROW {
                     ctx.stop_submissions(Stop::Refused {
@@ -520,15 +561,12 @@ async fn submit(
                 }
             }
             ApiError::Rejected { .. } | ApiError::Invalid(_) => {
-                let change = Change::Failed {
-                    row: work.id,
+                let failure = Failure {
                     code: "rejected",
-                    message: message.clone(),
+                    message,
                     task_status: None,
                 };
-                if ctx.commit(change).await {
-                    ctx.moved(work, None, State::Submitting, State::Failed, Some(&message));
-                }
+                ctx.fail(work, None, State::Submitting, failure).await;
             }
             ApiError::Unauthorized
             | ApiError::NotFound
@@ -536,34 +574,20 @@ async fn submit(
             | ApiError::Config(_) => {
                 // Refused before any task could exist: the row waits for a
                 // rerun, and nothing else is worth sending.
-                if ctx.commit(refused("refused", &error)).await {
-                    ctx.moved(
-                        work,
-                        None,
-                        State::Submitting,
-                        State::Pending,
-                        Some(&message),
-                    );
-                }
+                let change = requeue("refused");
+                ctx.settle(
+                    work,
+                    None,
+                    State::Submitting,
+                    State::Pending,
+                    change,
+                    &message,
+                )
+                .await;
                 ctx.stop_all(Stop::Refused { message });
             }
-            _ => {
-                // Anything else may have created a task: never guess.
-                let change = Change::Unknown {
-                    row: work.id,
-                    code: "submit_outcome_unknown",
-                    message: message.clone(),
-                };
-                if ctx.commit(change).await {
-                    ctx.moved(
-                        work,
-                        None,
-                        State::Submitting,
-                        State::Unknown,
-                        Some(&message),
-                    );
-                }
-            }
+            // Anything else may have created a task: never guess.
+            _ => ctx.unknown(work, message).await,
         }
         return None;
     }
@@ -586,8 +610,8 @@ async fn follow(
     let mut fresh = fresh;
     let mut last_status: Option<TaskStatus> = None;
     loop {
-        let options =
-            WaitOptions::with_deadline(deadline.saturating_duration_since(Instant::now()));
+        let left = deadline.saturating_duration_since(Instant::now());
+        let options = WaitOptions::with_deadline(left);
         let mut watch = if fresh {
             ctx.client.watch_submitted(task_id, &options)
         } else {
@@ -605,7 +629,7 @@ async fn follow(
                 Some(Err(error)) => break error,
                 Some(Ok(status)) => status,
             };
-            match status.status {
+            let code = match status.status {
                 TaskStatus::Success => {
                     let change = Change::Succeeded {
                         row: work.id,
@@ -624,30 +648,8 @@ async fn follow(
                     );
                     return Some(status);
                 }
-                TaskStatus::Failed | TaskStatus::Expired => {
-                    let code = if status.status == TaskStatus::Failed {
-                        "failed"
-                    } else {
-                        "expired"
-                    };
-                    let message = format!("the task ended {}", status.status);
-                    let change = Change::Failed {
-                        row: work.id,
-                        code,
-                        message: message.clone(),
-                        task_status: Some(status.status.as_str().to_owned()),
-                    };
-                    if ctx.commit(change).await {
-                        ctx.moved(
-                            work,
-                            Some(task_id),
-                            State::Submitted,
-                            State::Failed,
-                            Some(&message),
-                        );
-                    }
-                    return None;
-                }
+                TaskStatus::Failed => "failed",
+                TaskStatus::Expired => "expired",
                 _ => {
                     if last_status.as_ref() != Some(&status.status) {
                         ctx.writer.record(Change::Status {
@@ -661,38 +663,38 @@ async fn follow(
                         });
                         last_status = Some(status.status.clone());
                     }
+                    continue;
                 }
-            }
+            };
+            let failure = Failure {
+                code,
+                message: format!("the task ended {}", status.status),
+                task_status: Some(status.status.as_str().to_owned()),
+            };
+            ctx.fail(work, Some(task_id), State::Submitted, failure)
+                .await;
+            return None;
         };
         let message = failure.to_string();
         match failure {
             ApiError::DeadlinePassed { .. } => {
-                ctx.commit(Change::Note {
+                let note = Change::Note {
                     row: work.id,
                     code: "deadline_passed",
                     message: message.clone(),
-                })
-                .await;
+                };
+                ctx.commit(note).await;
                 ctx.note(work, &message);
                 return None;
             }
-            ApiError::NotFound => {
-                let message = format!("the API no longer knows task {task_id}: {message}");
-                let change = Change::Failed {
-                    row: work.id,
+            ApiError::NotFound | ApiError::Config(_) => {
+                let failure = Failure {
                     code: "not_found",
-                    message: message.clone(),
+                    message: format!("the API does not know task {task_id}: {message}"),
                     task_status: None,
                 };
-                if ctx.commit(change).await {
-                    ctx.moved(
-                        work,
-                        Some(task_id),
-                        State::Submitted,
-                        State::Failed,
-                        Some(&message),
-                    );
-                }
+                ctx.fail(work, Some(task_id), State::Submitted, failure)
+                    .await;
                 return None;
             }
             ApiError::Unauthorized => {
@@ -708,11 +710,10 @@ async fn follow(
                     message: message.clone(),
                 });
                 ctx.note(work, &message);
+                let again = (Instant::now() + POLL_FAILURE_PAUSE).min(deadline);
                 tokio::select! {
                     _ = ctx.stop.cancelled() => return None,
-                    _ = tokio::time::sleep_until(
-                        (Instant::now() + POLL_FAILURE_PAUSE).min(deadline),
-                    ) => {}
+                    _ = tokio::time::sleep_until(again) => {}
                 }
             }
         }

@@ -291,20 +291,11 @@ impl Journal {
     /// journal this version can use and is not damaged, and sets WAL mode.
     pub fn open_for_run(path: &Path) -> Result<Journal, JournalError> {
         let lock = take_lock(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| JournalError::Sqlite {
-                path: path.to_owned(),
-                context: "cannot open",
-                source,
-            })?;
-        let mut journal = Journal {
-            conn,
-            path: path.to_owned(),
-            _lock: Some(lock),
-        };
+        let mut journal = Journal::connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            Some(lock),
+        )?;
         let fresh = journal.check()?;
         journal.configure()?;
         if fresh {
@@ -322,18 +313,7 @@ impl Journal {
                 source: std::io::Error::from(std::io::ErrorKind::NotFound),
             });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn =
-            Connection::open_with_flags(path, flags).map_err(|source| JournalError::Sqlite {
-                path: path.to_owned(),
-                context: "cannot open",
-                source,
-            })?;
-        let journal = Journal {
-            conn,
-            path: path.to_owned(),
-            _lock: None,
-        };
+        let journal = Journal::connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, None)?;
         journal
             .conn
             .busy_timeout(BUSY_TIMEOUT)
@@ -345,6 +325,21 @@ impl Journal {
             });
         }
         Ok(journal)
+    }
+
+    /// A connection to `path` with `flags` (one thread at a time uses it).
+    fn connect(path: &Path, flags: OpenFlags, lock: Option<File>) -> Result<Journal, JournalError> {
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| JournalError::Sqlite {
+                path: path.to_owned(),
+                context: "cannot open",
+                source,
+            })?;
+        Ok(Journal {
+            conn,
+            path: path.to_owned(),
+            _lock: lock,
+        })
     }
 
     /// Where the journal is.
