@@ -46,6 +46,11 @@ fn run_batch(args: &BatchRunArgs) -> Result<Verdict, Error> {
         return Ok(report.usage("MANIFEST is required"));
     };
     let manifest_name = manifest_path.display().to_string();
+    if manifest_path == Path::new("-") {
+        return Ok(report.usage(
+            "MANIFEST must be a file, not standard input: a rerun reads it again to resume",
+        ));
+    }
     let manifest = match Manifest::read_file(manifest_path) {
         Ok(manifest) => manifest,
         Err(error) => return Ok(report.usage(&error.to_string())),
