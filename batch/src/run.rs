@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use orux_client::{Client, Error as ApiError, TaskStatus, TaskStatusResponse, WaitOptions};
+use orux_client::{Client, Error as ApiError, TaskStatus, TaskStatusResponse, WaitOptions, Watch};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -456,27 +456,29 @@ async fn take_slot(
 /// A row with an in-flight slot: submit (if needed), follow, then hand its
 /// results to a download slot.
 async fn row_task(ctx: Arc<Context>, work: Work, permit: OwnedSemaphorePermit) {
-    let (task_id, fresh) = match &work.start {
+    let mut slot = Some(permit);
+    let (task_id, watch) = match &work.start {
         Start::Submit { body, key, from } => {
             match submit(&ctx, &work, body, key.clone(), *from).await {
-                Some(task_id) => (task_id, true),
+                Some((task_id, watch)) => (task_id, Some(watch)),
                 None => return,
             }
         }
-        Start::Follow { task_id } => (task_id.clone(), false),
+        Start::Follow { task_id } => (task_id.clone(), None),
     };
-    follow(&ctx, &work, &task_id, fresh).await;
-    drop(permit);
+    follow(&ctx, &work, &task_id, watch, &mut slot).await;
 }
 
-/// Submits one row; its task id once created.
+/// Submits one row; once its task is created, the task id and the watch
+/// that follows it (its schedule counted from the submit's answer, not from
+/// the journal's commit after it).
 async fn submit(
     ctx: &Context,
     work: &Work,
     body: &[u8],
     key: Option<String>,
     from: State,
-) -> Option<String> {
+) -> Option<(String, Watch)> {
     let key = key.unwrap_or_else(orux_client::new_idempotency_key);
     let body_sha256 = sha256_hex(body);
     let mut from = from;
@@ -494,6 +496,10 @@ async fn submit(
         // so its outcome is recorded.
         let error = match ctx.client.submit_json_with_key(body, &key).await {
             Ok(submitted) => {
+                let watch = ctx.client.watch_submitted(
+                    &submitted.task_id,
+                    &WaitOptions::with_deadline(ctx.options.deadline),
+                );
                 ctx.unknown_in_a_row.store(0, Ordering::Relaxed);
                 let change = Change::Submitted {
                     row: work.id,
@@ -511,7 +517,7 @@ async fn submit(
                     State::Submitted,
                     None,
                 );
-                return Some(task_id);
+                return Some((task_id, watch));
             }
             Err(error) => error,
         };
@@ -600,24 +606,25 @@ async fn submit(
 }
 
 /// Follows a task until it ends; its final status when it succeeded.
+/// `first` is the watch started at the submit, if this run submitted it;
+/// the in-flight `slot` is given back as soon as the task is seen ended
+/// (before its end is committed: the task itself is no longer in flight).
 async fn follow(
     ctx: &Context,
     work: &Work,
     task_id: &str,
-    fresh: bool,
+    first: Option<Watch>,
+    slot: &mut Option<OwnedSemaphorePermit>,
 ) -> Option<TaskStatusResponse> {
     let deadline = Instant::now() + ctx.options.deadline;
-    let mut fresh = fresh;
+    let mut first = first;
     let mut last_status: Option<TaskStatus> = None;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let options = WaitOptions::with_deadline(left);
-        let mut watch = if fresh {
-            ctx.client.watch_submitted(task_id, &options)
-        } else {
-            ctx.client.watch(task_id, &options)
+        let mut watch = match first.take() {
+            Some(watch) => watch,
+            None => ctx.client.watch(task_id, &WaitOptions::with_deadline(left)),
         };
-        fresh = false;
         let failure = loop {
             let next = tokio::select! {
                 biased;
@@ -629,6 +636,9 @@ async fn follow(
                 Some(Err(error)) => break error,
                 Some(Ok(status)) => status,
             };
+            if status.status.is_terminal() {
+                slot.take();
+            }
             let code = match status.status {
                 TaskStatus::Success => {
                     let change = Change::Succeeded {
