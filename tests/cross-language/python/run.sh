@@ -5,6 +5,8 @@
 # a virtual environment at target/py-venv first, again whenever
 # requirements.txt changes.
 set -euo pipefail
+# The scripts import modules beside them: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 venv="$root/target/py-venv"
