@@ -1,12 +1,15 @@
-"""`orux mock` for the cross-language tests: started on loopback on a free
-port (`--port 0`), its address read from the line it prints when ready, and
-stopped (SIGTERM, then SIGKILL) when the test is done, whatever happens.
+"""Servers the cross-language tests start and stop themselves, on loopback
+and on a free port.
 
-    with Mock(orux_binary, task_seconds=1) as base_url:
-        ...
+- `Server(argv, ready, name)`: a process run in the background until the
+  `with` block ends (SIGTERM, then SIGKILL), ready once a line of its output
+  matches `ready`, whose first group (its base URL) the `with` gives; its
+  output is kept in `log`.
+- `Mock(orux_binary, task_seconds, webhook_target)`: `orux mock --port 0`.
+- `environment(base_url)`: the environment a README program reads its server
+  and key from (ORUX_BASE_URL, ORUX_API_KEY).
 
-`environment(base_url)` is the environment a README program reads its server
-and key from. Standard library only.
+Standard library only.
 """
 
 import os
@@ -17,39 +20,36 @@ import threading
 # Any `sk-app-…` key is accepted by the mock.
 API_KEY = "sk-app-cross-language"
 
-READY = re.compile(r"listening on (http://\S+)")
 
-
-class Mock:
-    def __init__(self, binary, task_seconds=1.0, webhook_target=None):
-        self.argv = [str(binary), "mock", "--bind", "127.0.0.1", "--port", "0", "--task-seconds", str(task_seconds)]
-        # Deliveries go where the test says, or to a loopback port nothing
-        # should listen on (the discard port), never to a host from a body.
-        self.argv += ["--webhook-target", webhook_target or "http://127.0.0.1:9/"]
+class Server:
+    def __init__(self, argv, ready, name):
+        self.argv = [str(a) for a in argv]
+        self.ready = re.compile(ready)
+        self.name = name
         self.process = None
         self.log = []
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         ready = threading.Event()
         found = []
 
         def drain():
-            # Keeps reading, so the mock never blocks on a full pipe.
-            for line in self.process.stderr:
+            # Keeps reading, so the server never blocks on a full pipe.
+            for line in self.process.stdout:
                 self.log.append(line.rstrip("\n"))
-                match = READY.search(line)
+                match = self.ready.search(line)
                 if match and not found:
                     found.append(match.group(1))
                     ready.set()
             ready.set()
 
         threading.Thread(target=drain, daemon=True).start()
-        if not ready.wait(timeout=60) or not found:
+        if not ready.wait(timeout=120) or not found:
             self.stop()
-            raise SystemExit("orux mock did not start:\n" + "\n".join(self.log[-20:]))
+            raise SystemExit(f"{self.name} did not start:\n" + "\n".join(self.log[-20:]))
         return found[0]
 
     def __exit__(self, *exc):
@@ -66,8 +66,16 @@ class Mock:
                 self.process.wait()
 
 
+class Mock(Server):
+    def __init__(self, binary, task_seconds=1.0, webhook_target=None):
+        argv = [binary, "mock", "--bind", "127.0.0.1", "--port", "0", "--task-seconds", task_seconds]
+        # Deliveries go where the test says, or to a loopback port nothing
+        # should listen on (the discard port), never to a host from a body.
+        argv += ["--webhook-target", webhook_target or "http://127.0.0.1:9/"]
+        super().__init__(argv, r"listening on (http://\S+)", "orux mock")
+
+
 def environment(base_url):
-    """The environment a README program reads its server and key from."""
     env = dict(os.environ)
     env.update(ORUX_BASE_URL=base_url, ORUX_API_KEY=API_KEY)
     return env

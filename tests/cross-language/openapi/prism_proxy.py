@@ -16,10 +16,8 @@ a closing "prism: N passed, M failed" line; exits 1 on any failure.
 """
 
 import json
-import re
-import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -27,51 +25,19 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from corpus import Tally  # noqa: E402
-from mock import API_KEY, Mock  # noqa: E402
+from mock import API_KEY, Mock, Server  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 UNKNOWN_ID = "task_01HZZZZZZZZZZZZZZZZZZZZZZZ"
-READY = re.compile(r"Prism is listening on (http://\S+)")
 
 
-class Prism:
+class Prism(Server):
     """`prism proxy` on a free loopback port, in front of `upstream`."""
 
     def __init__(self, node, document, upstream):
         cli = node / "node_modules/@stoplight/prism-cli/dist/index.js"
-        self.argv = ["node", str(cli), "proxy", str(document), upstream, "-h", "127.0.0.1", "-p", "0", "--errors", "false"]
-        self.log = []
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        ready = threading.Event()
-        found = []
-
-        def drain():
-            for line in self.process.stdout:
-                self.log.append(line.rstrip("\n"))
-                match = READY.search(line)
-                if match and not found:
-                    found.append(match.group(1))
-                    ready.set()
-            ready.set()
-
-        threading.Thread(target=drain, daemon=True).start()
-        if not ready.wait(timeout=120) or not found:
-            self.__exit__()
-            raise SystemExit("prism did not start:\n" + "\n".join(self.log[-20:]))
-        return found[0]
-
-    def __exit__(self, *exc):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return False
+        argv = ["node", cli, "proxy", document, upstream, "-h", "127.0.0.1", "-p", "0", "--errors", "false"]
+        super().__init__(argv, r"Prism is listening on (http://\S+)", "prism")
 
 
 def violations(response):
@@ -171,7 +137,7 @@ def main(root, orux):
                 status = answer.json()
                 if status.get("status") == "success":
                     break
-                threading.Event().wait(0.2)
+                time.sleep(0.2)
             tally.check("poll: the task succeeds with result URLs", bool(status.get("result_urls")), status)
     logged = [line for line in prism.log if "Violation: response" in line]
     tally.check("prism logs no response violation", not logged, "\n".join(logged[:20]))

@@ -20,12 +20,7 @@ venv="$out/venv"
 node="$out/node"
 mkdir -p "$out"
 
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/installed-requirements.txt"; then
-    echo "openapi: installing tests/cross-language/openapi/requirements.txt into target/cross-language/openapi/venv"
-    python3 -m venv --clear "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$venv/installed-requirements.txt"
-fi
+bash "$here/../pinned-venv.sh" "$venv" "$here/requirements.txt"
 
 if [ ! -d "$node/node_modules" ] || ! cmp -s "$here/package-lock.json" "$node/node_modules/.installed-package-lock.json"; then
     echo "openapi: npm ci (tests/cross-language/openapi/package-lock.json) in target/cross-language/openapi/node"
