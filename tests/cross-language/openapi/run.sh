@@ -37,6 +37,8 @@ orux="$root/target/debug/orux"
 status=0
 for step in python_client.py typescript.py prism_proxy.py schemathesis_run.py; do
     echo "openapi: $step"
+    started=$SECONDS
     "$venv/bin/python" "$here/$step" "$root" "$orux" || status=1
+    echo "openapi: $step took $((SECONDS - started)) s"
 done
 exit "$status"
