@@ -191,3 +191,68 @@ fn a_usage_error_quotes_a_hostile_argument_escaped() {
     let piped = run(&["\u{1b}[2J\u{202e}"], b"");
     assert_eq!(support::stderr(&piped), shown);
 }
+
+/// `orux validate` with the terminal on standard input says, on standard
+/// error, that it is waiting for a body (typed, then Ctrl-D); a pipe gets
+/// no such line.
+#[test]
+fn validate_on_a_terminal_says_it_reads_the_body_from_it() {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .unwrap();
+    let slave = File::from(slave);
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
+        .arg("validate")
+        .env("NO_COLOR", "1")
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut master = File::from(master);
+    let mut writer = master.try_clone().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut output = Vec::new();
+        let mut chunk = [0; 1 << 16];
+        loop {
+            match master.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    output.extend_from_slice(&chunk[..n]);
+                    let _ = sender.send(output.clone());
+                }
+            }
+        }
+    });
+    // The hint comes before anything is typed.
+    let hint = "orux validate: reading a request body from the terminal; end it with Ctrl-D, or give a FILE";
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains(hint) {
+        seen = receiver
+            .recv_timeout(TIMEOUT)
+            .unwrap_or_else(|_| panic!("no hint: {:?}", String::from_utf8_lossy(&seen)));
+    }
+    // A body and Ctrl-D (end of input on a terminal line of its own).
+    writer
+        .write_all(b"{\"model\": \"sora2\", \"prompt\": \"p\"}\n\x04")
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    while let Ok(output) = receiver.recv_timeout(Duration::from_secs(1)) {
+        seen = output;
+    }
+    let text = String::from_utf8_lossy(&seen);
+    assert_eq!(text.matches(hint).count(), 1, "{text}");
+    assert!(text.contains("valid sora2 request"), "{text}");
+
+    let piped = run(&["validate"], br#"{"model": "sora2", "prompt": "p"}"#);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("terminal"));
+}

@@ -77,8 +77,12 @@ pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
         let server = Server::bind(config)
             .await
             .map_err(|error| Error::Message(error.to_string()))?;
+        // Listened for before the ready line: a supervisor that sends
+        // SIGTERM as soon as it reads the line gets a clean stop, not the
+        // default action of a signal nobody handles yet.
+        let stop = StopSignals::install()?;
         eprintln!("listening on {}", server.base_url());
-        stop_signal().await?;
+        stop.received().await;
         server.shutdown().await;
         Ok(Verdict::Success)
     })
@@ -106,23 +110,50 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
     })
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() -> Result<(), Error> {
-    let signal_error = |source| Error::Io {
-        context: "cannot listen for stop signals".to_owned(),
-        source,
-    };
+/// Ctrl-C, or SIGTERM on Unix, listened for from [`StopSignals::install`] on.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).map_err(signal_error)?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result.map_err(signal_error),
-            _ = term.recv() => Ok(()),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts listening (inside the runtime).
+    fn install() -> Result<StopSignals, Error> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind| {
+                signal(kind).map_err(|source| Error::Io {
+                    context: "cannot listen for stop signals".to_owned(),
+                    source,
+                })
+            };
+            Ok(StopSignals {
+                interrupt: listen(SignalKind::interrupt())?,
+                terminate: listen(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map_err(signal_error)
+
+    /// Waits for one of the signals.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -111,6 +111,9 @@ fn model_ids_parse_with_suggestions() {
         unknown.to_string(),
         r#"unknown model "sora-2-pro"; did you mean "sora2"?"#
     );
+    // A known id without its suffix suggests that id, not a near one.
+    let short = "runway-gen3".parse::<Model>().expect_err("unknown");
+    assert_eq!(short.suggestion, Some("runway-gen3-alpha-turbo"));
     assert_eq!(Model::ALL.len(), orux_models::catalog::MODELS.len());
     for model in Model::ALL {
         assert_eq!(model.info().id, model.id());
