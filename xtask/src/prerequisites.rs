@@ -9,8 +9,26 @@ use std::process::Command;
 use crate::metadata::Metadata;
 use crate::steps::{Detail, cargo, describe};
 
-/// The oldest Python the cross-language tools support.
-const PYTHON_MIN: (u64, u64) = (3, 9);
+/// The oldest Python the cross-language tools support (openapi-python-client
+/// needs 3.11).
+const PYTHON_MIN: (u64, u64) = (3, 11);
+
+/// The scripts that install the pinned Python and npm packages, and the
+/// registries they need.
+pub const INSTALLERS: &[(&str, &str)] = &[
+    (
+        "Python packages (PyPI)",
+        "tests/cross-language/python/install.sh",
+    ),
+    (
+        "npm packages (the npm registry)",
+        "tests/cross-language/ts/install.sh",
+    ),
+    (
+        "OpenAPI tools (PyPI and the npm registry)",
+        "tests/cross-language/openapi/install.sh",
+    ),
+];
 /// The oldest Node.js the TypeScript checks and README snippets are run on
 /// (import attributes, `with { type: "json" }`).
 const NODE_MIN: u64 = 20;
@@ -47,16 +65,7 @@ pub fn check(root: &Path) -> Result<Detail, String> {
     let mut fetch = cargo(root);
     fetch.args(["fetch", "--locked", "--target", &host]);
     registry("crates (crates.io)", fetch)?;
-    for (registry_name, script) in [
-        (
-            "Python packages (PyPI)",
-            "tests/cross-language/python/install.sh",
-        ),
-        (
-            "npm packages (the npm registry)",
-            "tests/cross-language/ts/install.sh",
-        ),
-    ] {
+    for (registry_name, script) in INSTALLERS {
         let mut install = Command::new("bash");
         install.arg(script).current_dir(root);
         registry(registry_name, install)?;

@@ -13,12 +13,16 @@ pub const USAGE: &str = "usage: cargo xtask test [--accept] [--skip STEP]...
 Runs, in order, stopping at the first failure, then prints one summary line:
   prerequisites  Rust, python3 with venv, node and npm are there; the pinned
                  crates, Python and npm packages are fetched (target/py-venv,
+                 target/cross-language/openapi,
                  tests/cross-language/ts/node_modules)
   cargo-test     cargo test --workspace --locked (unit, integration and doc
                  tests: every README's Rust blocks are doc tests)
   python         tests/cross-language/python/run.sh: the JSON Schema bundle and
                  the OpenAPI document under Python's tools
   typescript     tests/cross-language/ts/run.sh: the bundle under tsc and ajv
+  openapi        tests/cross-language/openapi/run.sh: the OpenAPI document in
+                 openapi-python-client, openapi-typescript, @hey-api/openapi-ts,
+                 Schemathesis and Prism, against orux mock
   snippets       every fenced block of every README.md (cargo xtask snippets)
   rehearsal      the maintainer's path on a copy of the workspace: add a model,
                  regenerate, cargo xtask test --accept, end green (cargo xtask
@@ -42,6 +46,7 @@ pub const STEP_KEYS: &[&str] = &[
     "cargo-test",
     "python",
     "typescript",
+    "openapi",
     "snippets",
     "rehearsal",
 ];
@@ -122,6 +127,11 @@ pub fn steps(root: &Path, accept: bool) -> Vec<Step<'_>> {
             "typescript",
             "TypeScript cross-language checks",
             script("tests/cross-language/ts/run.sh"),
+        ),
+        Step::command(
+            "openapi",
+            "OpenAPI generators and testers",
+            script("tests/cross-language/openapi/run.sh"),
         ),
         Step::new("snippets", "README snippets", || crate::snippets::run(root)),
         Step::new("rehearsal", "maintainer rehearsal", || {

@@ -175,15 +175,12 @@ fn print_json(value: &Value) {
 /// (`sk-app-…`): a key pasted from elsewhere is the likeliest cause.
 fn key_form_hint() -> &'static str {
     let key = std::env::var("ORUX_API_KEY").unwrap_or_default();
-    if key.trim().starts_with(KEY_PREFIX) {
+    if key.trim().starts_with(orux_models::wire::API_KEY_PREFIX) {
         ""
     } else {
         "; ORUX_API_KEY does not look like an Orux API key, which starts with sk-app-"
     }
 }
-
-/// How every Orux API key starts.
-const KEY_PREFIX: &str = "sk-app-";
 
 /// The client: key from `ORUX_API_KEY`, base URL from the flag, else
 /// `ORUX_BASE_URL`, else the default.

@@ -74,15 +74,15 @@ pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
         .log_internal_errors(false)
         .try_init();
     runtime.block_on(async {
+        // Listening for the stop signals starts before the ready line: a
+        // caller that reads it and sends SIGTERM at once must get a clean
+        // stop, not the default action of the signal.
+        let stop = StopSignal::listen()?;
         let server = Server::bind(config)
             .await
             .map_err(|error| Error::Message(error.to_string()))?;
-        // Listened for before the ready line: a supervisor that sends
-        // SIGTERM as soon as it reads the line gets a clean stop, not the
-        // default action of a signal nobody handles yet.
-        let stop = StopSignals::install()?;
         eprintln!("listening on {}", server.base_url());
-        stop.received().await;
+        stop.received().await?;
         server.shutdown().await;
         Ok(Verdict::Success)
     })
@@ -110,50 +110,48 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
     })
 }
 
-/// Ctrl-C, or SIGTERM on Unix, listened for from [`StopSignals::install`] on.
-struct StopSignals {
+/// Ctrl-C, or SIGTERM on Unix, listened for from the moment it is made.
+struct StopSignal {
     #[cfg(unix)]
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
 }
 
-impl StopSignals {
-    /// Starts listening (inside the runtime).
-    fn install() -> Result<StopSignals, Error> {
+impl StopSignal {
+    fn listen() -> Result<Self, Error> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let listen = |kind| {
-                signal(kind).map_err(|source| Error::Io {
-                    context: "cannot listen for stop signals".to_owned(),
-                    source,
-                })
-            };
-            Ok(StopSignals {
-                interrupt: listen(SignalKind::interrupt())?,
-                terminate: listen(SignalKind::terminate())?,
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt()).map_err(signal_error)?,
+                terminate: signal(SignalKind::terminate()).map_err(signal_error)?,
             })
         }
         #[cfg(not(unix))]
         {
-            Ok(StopSignals {})
+            Ok(Self {})
         }
     }
 
-    /// Waits for one of the signals.
-    async fn received(mut self) {
+    async fn received(mut self) -> Result<(), Error> {
         #[cfg(unix)]
         {
             tokio::select! {
-                _ = self.interrupt.recv() => {}
-                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => Ok(()),
+                _ = self.terminate.recv() => Ok(()),
             }
         }
         #[cfg(not(unix))]
         {
-            let _ = &mut self;
-            let _ = tokio::signal::ctrl_c().await;
+            tokio::signal::ctrl_c().await.map_err(signal_error)
         }
+    }
+}
+
+fn signal_error(source: std::io::Error) -> Error {
+    Error::Io {
+        context: "cannot listen for stop signals".to_owned(),
+        source,
     }
 }

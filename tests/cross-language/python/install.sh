@@ -7,13 +7,4 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-venv="$root/target/py-venv"
-stamp="$venv/installed-requirements.txt"
-
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    echo "python: installing tests/cross-language/python/requirements.txt into target/py-venv"
-    python3 -m venv --clear "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input \
-        -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
+bash "$here/../pinned-venv.sh" "$root/target/py-venv" "$here/requirements.txt"

@@ -4,6 +4,8 @@
 # by datamodel-code-generator (see pydantic_types.py), in the virtual
 # environment install.sh keeps at target/py-venv.
 set -euo pipefail
+# The scripts import modules beside them: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 venv="$root/target/py-venv"

@@ -27,6 +27,9 @@ pub enum Directive {
     /// `file PATH`: the block's text is written to PATH (relative, in the
     /// scratch directory) instead of being run.
     File(String),
+    /// `<!-- cross-language: NAME -->`: a script under `tests/cross-language/`
+    /// reads the block by that name and runs it (with tools installed there).
+    CrossLanguage(String),
 }
 
 /// The README's fenced blocks, or every problem with its directives.
@@ -124,6 +127,15 @@ fn parse_directive(html: &str) -> Result<Option<Directive>, String> {
     else {
         return Ok(None);
     };
+    if let Some(name) = inner.trim().strip_prefix("cross-language:") {
+        let name = name.trim();
+        return match name.is_empty() || name.contains(char::is_whitespace) {
+            true => Err(format!(
+                "`cross-language:` needs one block name, got {name:?}"
+            )),
+            false => Ok(Some(Directive::CrossLanguage(name.to_owned()))),
+        };
+    }
     let Some(body) = inner.trim().strip_prefix("snippet:") else {
         return Ok(None);
     };
@@ -200,6 +212,11 @@ mod tests {
         assert!(
             problems[0].contains("right before a fenced block"),
             "{problems:?}"
+        );
+        let marked = blocks("<!-- cross-language: python-generate -->\n```sh\nx\n```\n").unwrap();
+        assert_eq!(
+            marked[0].directive,
+            Some(Directive::CrossLanguage("python-generate".to_owned()))
         );
         // Other comments are not directives.
         assert_eq!(

@@ -63,6 +63,10 @@
 //!   the scratch directory) instead of running it; JSON, TOML and YAML are
 //!   parsed first. For a `tsconfig.json`, a source file a later command
 //!   compiles, a config file.
+//! - `<!-- cross-language: NAME -->`: a script under `tests/cross-language/`
+//!   reads the block by NAME (`readme.block(root, "NAME")`) and runs it with
+//!   the tools it installs (OpenAPI generators); the harness checks that a
+//!   script names it.
 //! - `<!-- snippet: skip REASON -->`: do not run it; REASON says why (it
 //!   installs into the user's home, it runs for ten minutes, it is the
 //!   command that runs this harness). The summary counts skipped blocks.
@@ -125,6 +129,17 @@ pub fn run_some(root: &Path, only: &[PathBuf]) -> Result<Detail, String> {
             problems.push(format!("{shown}: {problem}"));
         }
         let scratch = root.join("target/snippets").join(shown.replace('/', "__"));
+        for block in &blocks {
+            if let Some(markdown::Directive::CrossLanguage(name)) = &block.directive
+                && !cross_language_reads(root, name)
+            {
+                problems.push(format!(
+                    "{shown}:{}: marked `cross-language: {name}`, but no script under \
+                     tests/cross-language/ reads a block of that name",
+                    block.line
+                ));
+            }
+        }
         let mut scenario = Scenario::new(root, scratch, &tools)?;
         for block in &blocks {
             match scenario.run(block) {
@@ -157,6 +172,7 @@ fn summary(readmes: usize, outcomes: &[Outcome]) -> String {
         (Outcome::DocTest, "doc tests"),
         (Outcome::Written, "files"),
         (Outcome::Parsed, "parsed"),
+        (Outcome::CrossLanguage, "run by the cross-language tests"),
         (Outcome::Prose, "prose"),
         (Outcome::Skipped, "skipped"),
     ]
@@ -169,6 +185,30 @@ fn summary(readmes: usize, outcomes: &[Outcome]) -> String {
         outcomes.len(),
         parts.join(", ")
     )
+}
+
+/// Whether a script under `tests/cross-language/` names the README block
+/// `name` (as `readme.block(root, "NAME")` does).
+fn cross_language_reads(root: &Path, name: &str) -> bool {
+    let quoted = format!("\"{name}\"");
+    let mut pending = vec![root.join("tests/cross-language")];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name() == "node_modules" {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read_to_string(&path).is_ok_and(|text| text.contains(&quoted)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Every `README.md` in the repository, relative to `root`, sorted: the
@@ -269,18 +309,16 @@ pub fn task(raw: impl Iterator<Item = String>, root: &Path) -> std::process::Exi
         }
         only.push(PathBuf::from(arg));
     }
-    let install = |script: &'static str| {
-        let mut command = Command::new("bash");
-        command.arg(script).current_dir(root);
-        steps::Step::command("install", script, command)
-    };
-    steps::run(
-        "cargo xtask snippets",
-        vec![
-            install("tests/cross-language/python/install.sh"),
-            install("tests/cross-language/ts/install.sh"),
-            steps::Step::new("snippets", "README snippets", || run_some(root, &only)),
-        ],
-        &[],
-    )
+    let mut all: Vec<steps::Step<'_>> = crate::prerequisites::INSTALLERS
+        .iter()
+        .map(|(_, script)| {
+            let mut command = Command::new("bash");
+            command.arg(script).current_dir(root);
+            steps::Step::command("install", *script, command)
+        })
+        .collect();
+    all.push(steps::Step::new("snippets", "README snippets", || {
+        run_some(root, &only)
+    }));
+    steps::run("cargo xtask snippets", all, &[])
 }

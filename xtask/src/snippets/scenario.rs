@@ -42,6 +42,8 @@ pub enum Outcome {
     DocTest,
     /// Prose in a box (`text`): nothing to run.
     Prose,
+    /// Run by a cross-language test that reads the block by its name.
+    CrossLanguage,
     /// Not run, for the reason its directive gives.
     Skipped,
 }
@@ -147,6 +149,8 @@ impl Scenario {
         let text = self.substitute(&block.text);
         match &block.directive {
             Some(Directive::Skip(_)) => return Ok(Outcome::Skipped),
+            // The harness checks beforehand that a script reads it.
+            Some(Directive::CrossLanguage(_)) => return Ok(Outcome::CrossLanguage),
             Some(Directive::File(path)) => {
                 parse(&block.language, &text)?;
                 let file = self.dir.join(path);
