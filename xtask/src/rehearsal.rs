@@ -45,6 +45,15 @@ const MODEL: &str = "  rehearsal-model:
         example: noir
 ";
 
+/// Where the cross-language installers put the pinned Python and npm
+/// packages (`tests/cross-language/*/install.sh`), relative to the root.
+const INSTALLED: &[&str] = &[
+    "target/py-venv",
+    "target/cross-language/openapi/venv",
+    "target/cross-language/openapi/node",
+    "tests/cross-language/ts/node_modules",
+];
+
 /// `cargo xtask rehearse --help`.
 pub const USAGE: &str = "usage: cargo xtask rehearse
 
@@ -53,7 +62,7 @@ workspace in <target>/rehearsal/workspace (its own target directory, seeded
 with this workspace's build of the dependencies): a model with two new value
 sets is added to models.yaml, then `cargo xtask regenerate`, `cargo build -p
 orux-models`, `cargo xtask test --accept --skip rehearsal`, `cargo test
---workspace` again; the CLI must list, explain and validate the new model,
+--workspace --tests` again; the CLI must list, explain and validate the new model,
 and only models.yaml, generated/ and snapshot files may change. The last
 step of `cargo xtask test`.";
 
@@ -87,10 +96,14 @@ fn rehearse(root: &Path, metadata: &Metadata, base: &Path, copy: &Path) -> Resul
         seeded.linked,
         seeded.copied
     );
-    // The pinned Python and npm packages are the original's.
-    link(&root.join("target/py-venv"), &target.join("py-venv"))?;
-    let node_modules = "tests/cross-language/ts/node_modules";
-    link(&root.join(node_modules), &copy.join(node_modules))?;
+    // The pinned Python and npm packages are the original's (the installers
+    // find them up to date by their stamps).
+    for installed in INSTALLED {
+        let original = root.join(installed);
+        if original.exists() {
+            link(&original, &copy.join(installed))?;
+        }
+    }
     git(&copy, &["init", "-q"])?;
     git(&copy, &["add", "-A"])?;
     git(
@@ -123,7 +136,9 @@ fn rehearse(root: &Path, metadata: &Metadata, base: &Path, copy: &Path) -> Resul
     steps::run_command(cargo(&["xtask", "test", "--accept", "--skip", "rehearsal"]))?;
     // Green again without --accept: the accepted snapshots are what the
     // tests now print, every time.
-    let counts = steps::run_cargo_test(cargo(&["test", "--workspace", "--locked"]))?;
+    // (Unit and integration tests, where the snapshots are; the doc tests
+    // ran in the step before and hold none.)
+    let counts = steps::run_cargo_test(cargo(&["test", "--workspace", "--locked", "--tests"]))?;
     served(&copy, &target)?;
     let changed = changed_files(&copy)?;
     // Its build is a few GB; a failed rehearsal's copy stays for a look.
