@@ -23,17 +23,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// one pseudo-terminal; returns the exit code and what the terminal got,
 /// with the terminal's `\r\n` turned back into `\n`.
 fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
-    grantpt(&master).unwrap();
-    unlockpt(&master).unwrap();
-    let name = ptsname(&master, Vec::new()).unwrap();
-    let slave = rustix::fs::open(
-        name.as_c_str(),
-        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .unwrap();
-    let slave = File::from(slave);
+    let (master, slave) = pseudo_terminal();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
         .args(args)
         .env_remove("NO_COLOR")
@@ -51,7 +41,7 @@ fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
     input.write_all(stdin).unwrap();
     drop(input);
     let (sender, receiver) = mpsc::channel();
-    let mut master = File::from(master);
+    let mut master = master;
     std::thread::spawn(move || {
         let mut output = Vec::new();
         let mut chunk = [0; 1 << 16];
@@ -71,6 +61,22 @@ fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
     let status = child.wait().unwrap();
     let text = String::from_utf8(output).unwrap().replace("\r\n", "\n");
     (status.code().unwrap(), text.into_bytes())
+}
+
+/// A new pseudo-terminal: its master side (what a terminal emulator reads
+/// and writes) and its slave side (what a program gets as its terminal).
+fn pseudo_terminal() -> (File, File) {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .unwrap();
+    (File::from(master), File::from(slave))
 }
 
 /// `output` without our SGR styles; fails on any other escape sequence or
@@ -197,17 +203,7 @@ fn a_usage_error_quotes_a_hostile_argument_escaped() {
 /// no such line.
 #[test]
 fn validate_on_a_terminal_says_it_reads_the_body_from_it() {
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
-    grantpt(&master).unwrap();
-    unlockpt(&master).unwrap();
-    let name = ptsname(&master, Vec::new()).unwrap();
-    let slave = rustix::fs::open(
-        name.as_c_str(),
-        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .unwrap();
-    let slave = File::from(slave);
+    let (mut master, slave) = pseudo_terminal();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
         .arg("validate")
         .env("NO_COLOR", "1")
@@ -216,7 +212,6 @@ fn validate_on_a_terminal_says_it_reads_the_body_from_it() {
         .stderr(slave)
         .spawn()
         .unwrap();
-    let mut master = File::from(master);
     let mut writer = master.try_clone().unwrap();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {

@@ -12,11 +12,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Copies the repository's files to `dest`: those git tracks, and untracked
-/// ones it does not ignore (so uncommitted work is copied too), each with
-/// its modification time (a file cargo already built from stays fresh).
-/// Returns how many files were copied.
-pub fn copy_sources(root: &Path, dest: &Path) -> Result<usize, String> {
+/// The repository's files, relative to `root`: those git tracks, and
+/// untracked ones it does not ignore (so uncommitted work counts too). A
+/// tracked file deleted in the work tree is listed.
+pub fn repository_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     let output = Command::new("git")
         .args([
             "ls-files",
@@ -35,12 +34,22 @@ pub fn copy_sources(root: &Path, dest: &Path) -> Result<usize, String> {
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
+    Ok(output
+        .stdout
+        .split(|byte| *byte == 0)
+        .filter(|path| !path.is_empty())
+        .filter_map(|path| std::str::from_utf8(path).ok())
+        .map(PathBuf::from)
+        .collect())
+}
+
+/// Copies the [repository's files](repository_files) to `dest`, each with
+/// its modification time (a file cargo already built from stays fresh).
+/// Returns how many files were copied.
+pub fn copy_sources(root: &Path, dest: &Path) -> Result<usize, String> {
     let mut copied = 0;
-    for path in output.stdout.split(|byte| *byte == 0) {
-        let Ok(path) = std::str::from_utf8(path) else {
-            continue;
-        };
-        let from = root.join(path);
+    for path in repository_files(root)? {
+        let from = root.join(&path);
         // A tracked file deleted in the work tree is listed, and not copied.
         let Ok(metadata) = std::fs::symlink_metadata(&from) else {
             continue;
@@ -48,12 +57,13 @@ pub fn copy_sources(root: &Path, dest: &Path) -> Result<usize, String> {
         if !metadata.is_file() {
             continue;
         }
-        let to = dest.join(path);
+        let to = dest.join(&path);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
         }
-        std::fs::copy(&from, &to).map_err(|error| format!("cannot copy {path}: {error}"))?;
+        std::fs::copy(&from, &to)
+            .map_err(|error| format!("cannot copy {}: {error}", path.display()))?;
         if let Ok(modified) = metadata.modified() {
             let _ = std::fs::File::options()
                 .write(true)

@@ -215,28 +215,8 @@ fn cross_language_reads(root: &Path, name: &str) -> bool {
 /// files git tracks or would track (untracked, not ignored), so a README a
 /// change adds is read before it is committed.
 fn readmes(root: &Path) -> Result<Vec<PathBuf>, String> {
-    let output = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output()
-        .map_err(|error| format!("cannot run git ls-files: {error}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "git ls-files failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let mut found: Vec<PathBuf> = output
-        .stdout
-        .split(|byte| *byte == 0)
-        .filter_map(|path| std::str::from_utf8(path).ok())
-        .map(PathBuf::from)
+    let mut found: Vec<PathBuf> = crate::workspace_copy::repository_files(root)?
+        .into_iter()
         .filter(|path| path.file_name().is_some_and(|name| name == "README.md"))
         .filter(|path| root.join(path).is_file())
         .collect();
