@@ -40,7 +40,15 @@ pub fn run(mut raw: impl Iterator<Item = String>, root: &Path) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "--skip" => match raw.next() {
-                Some(step) => skip.push(step),
+                Some(step) if step_keys().any(|key| key == step) => skip.push(step),
+                Some(step) => {
+                    let keys: Vec<&str> = step_keys().collect();
+                    eprintln!(
+                        "--skip: no step `{step}`; the steps are {}\n\n{USAGE}",
+                        keys.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
                 None => {
                     eprintln!("--skip needs a step\n\n{USAGE}");
                     return ExitCode::from(2);
@@ -57,6 +65,18 @@ pub fn run(mut raw: impl Iterator<Item = String>, root: &Path) -> ExitCode {
     all.push(Step::new("fuzz", "fuzz smoke runs", || fuzz(root)));
     steps::run("cargo xtask ci", all, &skip)
 }
+
+/// The step keys of `ci`, in order: its checks, the test steps, fuzz.
+fn step_keys() -> impl Iterator<Item = &'static str> {
+    CHECK_KEYS
+        .iter()
+        .chain(crate::test::STEP_KEYS)
+        .chain(&["fuzz"])
+        .copied()
+}
+
+/// The keys of [`checks`], in order.
+const CHECK_KEYS: &[&str] = &["fmt", "clippy", "regenerate", "bench-build", "package"];
 
 fn checks(root: &Path) -> Vec<Step<'_>> {
     let command = |args: &[&str]| {
@@ -158,4 +178,21 @@ fn fuzz(root: &Path) -> Result<steps::Detail, String> {
         "{} targets × {FUZZ_SECONDS} s",
         targets.len()
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn the_step_keys_are_the_steps() {
+        let root = Path::new("/repo");
+        let checks: Vec<&str> = super::checks(root).iter().map(|step| step.key).collect();
+        assert_eq!(checks, super::CHECK_KEYS);
+        let tests: Vec<&str> = crate::test::steps(root, false)
+            .iter()
+            .map(|step| step.key)
+            .collect();
+        assert_eq!(tests, crate::test::STEP_KEYS);
+    }
 }
