@@ -363,3 +363,82 @@ fn the_schema_refuses_an_unknown_state() {
     let refused = conn.execute("UPDATE rows SET state = 'submitted'", []);
     assert!(refused.is_err(), "a submitted row without a key or task id");
 }
+
+/// The columns (name, type, not null, default, key) and foreign keys of a
+/// table, as SQLite reports them.
+fn shape(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut shape = Vec::new();
+    for pragma in ["table_info", "foreign_key_list"] {
+        let mut statement = conn
+            .prepare(&format!("SELECT * FROM pragma_{pragma}('{table}')"))
+            .unwrap();
+        let columns = statement.column_count();
+        let rows = statement
+            .query_map([], |row| {
+                (0..columns)
+                    .map(|i| {
+                        row.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap();
+        shape.extend(rows.map(|row| format!("{pragma}: {}", row.unwrap().join(" "))));
+    }
+    shape
+}
+
+#[test]
+fn the_schema_in_the_readme_is_the_schema() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("CREATE TABLE batch")
+        .expect("the schema in the README");
+    let end = start + readme[start..].find("```").expect("its block ends");
+    let documented = rusqlite::Connection::open_in_memory().unwrap();
+    documented
+        .execute_batch(&readme[start..end])
+        .expect("the README's SQL runs");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal_in(dir.path());
+    drop(Journal::open_for_run(&path).unwrap());
+    let real = rusqlite_open(&path);
+    for table in ["batch", "rows", "files"] {
+        assert_eq!(
+            shape(&documented, table),
+            shape(&real, table),
+            "table {table}"
+        );
+    }
+    // The same CHECK over the states.
+    for conn in [&documented, &real] {
+        conn.execute(
+            "INSERT INTO rows (content_sha256, occurrence, line, model, updated_at) \
+             VALUES ('x', 0, 1, 'sora2', 'now')",
+            [],
+        )
+        .unwrap();
+        for state in orux_batch::state::State::ALL {
+            let key = if state == orux_batch::state::State::Pending {
+                "NULL"
+            } else {
+                "'k'"
+            };
+            let task = "'t', result_urls = '[]'";
+            conn.execute(
+                &format!(
+                    "UPDATE rows SET state = '{}', idempotency_key = {key}, task_id = {task}",
+                    state.as_str()
+                ),
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{state}: {e}"));
+        }
+        assert!(
+            conn.execute("UPDATE rows SET state = 'running'", [])
+                .is_err()
+        );
+    }
+}
