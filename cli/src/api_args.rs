@@ -17,10 +17,15 @@ Exit status:
   1  the body is invalid (nothing was sent), or the task failed or expired
   2  usage or local I/O error (including a missing ORUX_API_KEY)
   3  the API refused or could not be reached (auth, rate limit, server error,
-     transport, unknown submit outcome, deadline passed)
+     transport, redirect, invalid response, unknown submit outcome, deadline
+     passed)
+  130  interrupted (SIGINT, SIGTERM) while waiting: the task goes on; the
+     command that resumes the wait is printed
 
-With --format json every outcome is one JSON object on standard output; an
-error is {\"error\": {\"code\", \"message\", …}}.";
+A created task's id is printed on standard error (`submitted TASK_ID`) as
+soon as it exists. With --format json every outcome is one JSON object on
+standard output; an error is {\"error\": {\"code\", \"message\", …}}, with
+\"task_id\" and \"resume\" once a task exists.";
 
 /// Options every API command takes.
 #[derive(Debug, Args)]
@@ -46,8 +51,9 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up after this many seconds [default: 1200]
-    #[arg(long, value_name = "SECS", requires = "wait")]
+    /// With --wait: give up after this many seconds, the submission
+    /// included [default: 1200]
+    #[arg(long, value_name = "SECS", requires = "wait", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
     /// Base URL and output format.
@@ -77,7 +83,7 @@ pub struct WaitArgs {
     pub task_id: String,
 
     /// Give up after this many seconds [default: 1200]
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
     /// Base URL and output format.
