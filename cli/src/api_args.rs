@@ -114,7 +114,8 @@ Exit status:
   1  not verified: the reason is printed on standard error
   2  usage or I/O error (a malformed secret or header, an unreadable body)")]
 pub struct VerifyArgs {
-    /// The endpoint's signing secret, whsec_<base64>
+    /// The endpoint's signing secret, whsec_<base64> (the prefix and the
+    /// base64 padding are optional, as in the Standard Webhooks libraries)
     #[arg(long, value_name = "SECRET")]
     pub secret: String,
 
