@@ -1,11 +1,15 @@
 //! One log line per request: method, path, status, latency and model. The
-//! headers are never logged, so neither is the API key.
+//! headers are never logged, so neither is the API key. The method and the
+//! path came from the client: they are quoted escaped and cut to
+//! `display::QUOTE_LIMIT` characters, so a 350 KB method name makes a short
+//! line, and a control character in a path cannot reach the terminal raw.
 
 use std::time::Instant;
 
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
+use orux_models::display::excerpt;
 
 use crate::fault::ResetConnection;
 
@@ -16,9 +20,9 @@ pub struct ModelTag(pub &'static str);
 /// The middleware.
 pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
+    let method = excerpt(request.method().as_str()).into_owned();
     // The path only: a query string is the client's and may hold anything.
-    let path = request.uri().path().to_owned();
+    let path = excerpt(request.uri().path()).into_owned();
     let response = next.run(request).await;
     let model = response
         .extensions()
