@@ -17,6 +17,7 @@ pub mod json_out;
 pub mod outcome;
 pub mod parallel;
 pub mod render;
+mod stop_signal;
 pub mod table;
 pub mod validate;
 

@@ -120,7 +120,8 @@ fn the_suites_rejections_are_rejections() {
         ok.iter().copied().filter(|(k, _)| *k != name).collect()
     };
     assert_eq!(verify(SECRET, &ok, PAYLOAD, SIGNED_AT), Ok(()));
-    let rejected: Vec<(&str, Vec<(&str, &str)>, u64)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u64);
+    let rejected: Vec<Case> = vec![
         ("missing id", missing(WEBHOOK_ID), SIGNED_AT),
         ("missing timestamp", missing(WEBHOOK_TIMESTAMP), SIGNED_AT),
         ("missing signature", missing(WEBHOOK_SIGNATURE), SIGNED_AT),

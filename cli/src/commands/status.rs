@@ -9,6 +9,7 @@ use orux_client::{Error as ApiError, TaskStatusResponse, WaitOptions, Watch};
 
 use super::api::{self, Reporter, shown};
 use crate::api_args::{StatusArgs, WaitArgs};
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
 
 /// Prints the task's current status.
@@ -34,7 +35,7 @@ pub fn run_wait(args: &WaitArgs) -> Result<Verdict, Error> {
     runtime.block_on(async {
         let stop = match StopSignal::listen() {
             Ok(stop) => stop,
-            Err(message) => return Ok(report.usage(&message)),
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
         };
         let watch = client.watch(&args.task_id, &options(args.timeout));
         Ok(finish(report, follow(watch, stop).await))
@@ -88,7 +89,7 @@ pub(super) async fn follow(mut watch: Watch, mut stop: StopSignal) -> (String, F
     let outcome = loop {
         let next = tokio::select! {
             next = watch.next() => next,
-            () = stop.received() => break Followed::Interrupted,
+            _ = stop.received() => break Followed::Interrupted,
         };
         match next {
             Some(Ok(status)) => {
@@ -109,49 +110,4 @@ pub(super) async fn follow(mut watch: Watch, mut stop: StopSignal) -> (String, F
     };
     progress.finish_and_clear();
     (task_id, outcome)
-}
-
-/// SIGINT or SIGTERM (Ctrl-C elsewhere), listened for from its creation on:
-/// a signal that comes while a submission is in flight is kept, and ends the
-/// wait as soon as the task's id is known.
-pub(super) struct StopSignal {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignal {
-    /// Starts listening (within a tokio runtime).
-    pub fn listen() -> Result<StopSignal, String> {
-        let failed = |error: std::io::Error| format!("cannot listen for signals: {error}");
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(StopSignal {
-                interrupt: signal(SignalKind::interrupt()).map_err(failed)?,
-                terminate: signal(SignalKind::terminate()).map_err(failed)?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = failed;
-            Ok(StopSignal {})
-        }
-    }
-
-    /// Completes when a signal has come.
-    pub async fn received(&mut self) {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => {}
-                _ = self.terminate.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

@@ -5,10 +5,11 @@ use std::io;
 use orux_models::Limits;
 
 use super::api::{self, Reporter};
-use super::status::{StopSignal, finish, follow, options};
+use super::status::{finish, follow, options};
 use crate::api_args::SubmitArgs;
 use crate::format::Format;
 use crate::outcome::Outcome;
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict, input, json_out};
 
 /// Validates the body, submits it, and prints the task id (or, with
@@ -61,7 +62,7 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
         // so the id of a task that was created is printed, not lost.
         let stop = match StopSignal::listen() {
             Ok(stop) => stop,
-            Err(message) => return Ok(report.usage(&message)),
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
         };
         // `--timeout` bounds the whole operation, the submission included.
         let watch = match client
