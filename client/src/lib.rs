@@ -22,7 +22,13 @@
 //!   reached the server, or on 429. Every submission carries an
 //!   `Idempotency-Key` (kept across its retries); an ambiguous failure is
 //!   [`Error::SubmitOutcomeUnknown`] with that key, and is never resubmitted;
-//! - `Retry-After` (seconds or an HTTP date) is obeyed up to 120 s;
+//! - a submission never follows a redirect ([`Error::Redirected`], nothing
+//!   re-sent); a status request follows a few, as [`redirect`] says;
+//! - a deadline ([`WaitOptions`]) bounds a whole operation, submission
+//!   included with [`Client::submit_and_watch`]: every exchange is cut at it
+//!   and no retry starts past it;
+//! - `Retry-After` (seconds or an HTTP date, read against [`clock`]) is
+//!   obeyed up to 120 s;
 //! - responses are read liberally but bounded: success bodies over 1 MiB are
 //!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
 //!
