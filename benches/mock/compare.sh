@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Mock server before and after a change (BENCHMARKS.md, "Mock server: before
+# and after"): `orux mock` built from BASE (a git revision) and from the
+# working tree, both release builds, loaded with the same wrk runs as
+# run.sh (-t1 -c16, DURATION seconds, valid then invalid submits),
+# alternating which binary goes first in each of ROUNDS rounds, so that
+# load from the rest of the machine falls on both alike. Prints, per kind
+# of submit, the median requests/s and p99 of each side and their ratio.
+#
+# Usage: benches/mock/compare.sh BASE [ROUNDS [DURATION]]   (defaults 5 and 10)
+# Installs wrk (apt-get) when missing. BASE's sources are exported with
+# `git archive` under target/bench-mock/base/ and built into the workspace's
+# own target directory (dependencies are shared). Everything listens on
+# 127.0.0.1 only; every server it starts is stopped on exit.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+base="${1:?usage: compare.sh BASE [ROUNDS [DURATION]]}"
+rounds="${2:-5}"
+duration="${3:-10}"
+out="$root/target/bench-mock/compare"
+mkdir -p "$out"
+cd "$root"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+if ! command -v wrk > /dev/null; then
+    echo "==> installing wrk (apt-get)" >&2
+    apt-get update >&2
+    apt-get install -y wrk >&2
+fi
+target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+
+echo "==> building orux (release) from the working tree" >&2
+cargo build --release --locked -p orux-cli --bin orux >&2
+cp "$target/release/orux" "$out/orux-new"
+
+echo "==> building orux (release) from $base" >&2
+src="$root/target/bench-mock/base"
+rm -rf "$src"
+mkdir -p "$src"
+git archive "$base" | tar -x -C "$src"
+(cd "$src" && CARGO_TARGET_DIR="$target" cargo build --release --locked -p orux-cli --bin orux >&2)
+cp "$target/release/orux" "$out/orux-old"
+echo "$(git rev-parse --short "$base") $(git rev-parse --short HEAD) $(git status --porcelain | wc -l)" > "$out/revisions"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+declare -A port
+for side in old new; do
+    port[$side]="$(free_port)"
+    python3 "$here/first_answer.py" "${port[$side]}" "$out/orux-$side" mock --port "${port[$side]}" \
+        > /dev/null 2> "$out/$side.pid"
+    pids+=("$(sed -n 's/^pid=//p' "$out/$side.pid")")
+done
+
+valid='{"model":"sora2","prompt":"A drone shot flying over Tokyo at sunset, cinematic","duration":10}'
+invalid='{"model":"sora2","prompt":"","duration":8,"resolution":"4k","aspect_ratio":"1:1"}'
+
+: > "$out/runs.txt"
+for round in $(seq 1 "$rounds"); do
+    if (( round % 2 )); then order=(old new); else order=(new old); fi
+    for side in "${order[@]}"; do
+        for kind in valid invalid; do
+            if [ "$kind" = valid ]; then body="$valid"; else body="$invalid"; fi
+            report="$out/$side-$kind-$round.wrk"
+            ORUX_BENCH_BODY="$body" wrk -t1 -c16 -d"${duration}s" --latency -s "$here/submit.lua" \
+                "http://127.0.0.1:${port[$side]}" > "$report"
+            rps="$(awk '/^Requests\/sec/ { print $2 }' "$report")"
+            p99="$(awk '$1 == "99%" { print $2 }' "$report")"
+            load="$(cut -d' ' -f1 /proc/loadavg)"
+            echo "round $round $side $kind: $rps requests/s, p99 $p99 (load $load)" >&2
+            echo "$round $side $kind $rps $p99 $load" >> "$out/runs.txt"
+        done
+    done
+done
+
+python3 - "$out" <<'PY'
+import pathlib, statistics, sys
+out = pathlib.Path(sys.argv[1])
+def ms(text):  # wrk writes 812.00us, 2.35ms or 1.02s
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    raise SystemExit(f"unreadable latency {text!r}")
+runs = {}
+loads = []
+for line in (out / "runs.txt").read_text().splitlines():
+    _, side, kind, rps, p99, load = line.split()
+    runs.setdefault((side, kind), []).append((float(rps), ms(p99)))
+    loads.append(float(load))
+base, head, dirty = (out / "revisions").read_text().split()
+print(f"old = {base}, new = {head}{' + uncommitted changes' if dirty != '0' else ''}; "
+      f"{len(runs[('old', 'valid')])} alternated rounds; load average {min(loads):.1f} to {max(loads):.1f}")
+print()
+print("| load | old req/s | new req/s | new/old | old p99 | new p99 | new/old |")
+print("|---|---|---|---|---|---|---|")
+for kind in ("valid", "invalid"):
+    old_rps = statistics.median(r for r, _ in runs[("old", kind)])
+    new_rps = statistics.median(r for r, _ in runs[("new", kind)])
+    old_p99 = statistics.median(p for _, p in runs[("old", kind)])
+    new_p99 = statistics.median(p for _, p in runs[("new", kind)])
+    print(f"| {kind} submits | {old_rps:,.0f} | {new_rps:,.0f} | {new_rps / old_rps:.3f} "
+          f"| {old_p99:.2f} ms | {new_p99:.2f} ms | {new_p99 / old_p99:.3f} |")
+PY
