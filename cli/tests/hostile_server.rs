@@ -47,6 +47,7 @@ fn a_task_id_that_is_not_one_path_segment_is_refused_before_sending() {
             assert_eq!(error["code"], "usage");
             let message = error["message"].as_str().unwrap_or_default();
             assert!(message.contains("plain path segment"), "{message}");
+            assert_eq!(error.get("resume"), None, "no task to resume");
         }
     }
     assert_eq!(server.requests(), Vec::<String>::new(), "nothing was sent");
@@ -108,6 +109,33 @@ fn a_redirected_submission_says_where_and_resends_nothing() {
     );
     assert_eq!(server.count("POST"), 2, "one per run");
     assert_eq!(elsewhere.requests(), Vec::<String>::new());
+}
+
+#[test]
+fn an_error_after_the_task_exists_names_it_and_how_to_resume() {
+    // The task is created, then every status request fails.
+    let server = Server::start(|method, _| match method {
+        "POST" => (200, SUBMITTED.to_owned()),
+        _ => (
+            401,
+            r#"{"error":{"code":"unauthorized","message":"key revoked"}}"#.to_owned(),
+        ),
+    });
+    let output = server.run(&["submit", "--wait", "--format", "json"], BODY);
+    assert_eq!(code(&output), 3);
+    let error = &json_out(&output)["error"];
+    assert_eq!(error["code"], "unauthorized");
+    assert_eq!(error["task_id"], "task_01JABC");
+    let resume = format!(
+        "orux wait task_01JABC --base-url {} --format json",
+        server.url
+    );
+    assert_eq!(error["resume"], resume.as_str());
+    let output = server.run(&["submit", "--wait"], BODY);
+    let said = stderr(&output);
+    assert!(said.starts_with("submitted task_01JABC\n"), "{said}");
+    assert!(said.contains("orux wait task_01JABC"), "{said}");
+    assert_eq!(server.count("POST"), 2, "one per run");
 }
 
 #[test]

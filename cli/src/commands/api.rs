@@ -112,6 +112,8 @@ impl<'a> Reporter<'a> {
             return self.invalid(&invalid.errors, &invalid.warnings, &error.to_string());
         }
         let message = error.to_string();
+        // A usage error (an id that is not one) names no task to resume.
+        let task_id = task_id.filter(|_| !matches!(error, ApiError::Config(_)));
         let resume = task_id.map(|id| self.resume_command(id));
         let mut fields = ErrorFields {
             message: &message,
