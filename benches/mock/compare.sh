@@ -22,16 +22,8 @@ out="$root/target/bench-mock/compare"
 mkdir -p "$out"
 cd "$root"
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-if ! command -v wrk > /dev/null; then
-    echo "==> installing wrk (apt-get)" >&2
-    apt-get update >&2
-    apt-get install -y wrk >&2
-fi
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+# shellcheck source=benches/mock/setup.sh
+source "$here/setup.sh"
 
 echo "==> building orux (release) from the working tree" >&2
 cargo build --release --locked -p orux-cli --bin orux >&2
@@ -46,7 +38,6 @@ git archive "$base" | tar -x -C "$src"
 cp "$target/release/orux" "$out/orux-old"
 echo "$(git rev-parse --short "$base") $(git rev-parse --short HEAD) $(git status --porcelain | wc -l)" > "$out/revisions"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 declare -A port
 for side in old new; do
     port[$side]="$(free_port)"
