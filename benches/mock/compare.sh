@@ -9,9 +9,11 @@
 #
 # Usage: benches/mock/compare.sh BASE [ROUNDS [DURATION]]   (defaults 5 and 10)
 # Installs wrk (apt-get) when missing. BASE's sources are exported with
-# `git archive` under target/bench-mock/base/ and built into the workspace's
-# own target directory (dependencies are shared). Everything listens on
-# 127.0.0.1 only; every server it starts is stopped on exit.
+# `git archive` under target/bench-mock/base/ and built in a target
+# directory of their own (target/bench-mock/base-target: cargo names a
+# workspace's artifacts by their path inside it, so two checkouts sharing
+# one target directory would overwrite each other's). Everything listens
+# on 127.0.0.1 only; every server it starts is stopped on exit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -34,8 +36,9 @@ src="$root/target/bench-mock/base"
 rm -rf "$src"
 mkdir -p "$src"
 git archive "$base" | tar -x -C "$src"
-(cd "$src" && CARGO_TARGET_DIR="$target" cargo build --release --locked -p orux-cli --bin orux >&2)
-cp "$target/release/orux" "$out/orux-old"
+base_target="$root/target/bench-mock/base-target"
+(cd "$src" && CARGO_TARGET_DIR="$base_target" cargo build --release --locked -p orux-cli --bin orux >&2)
+cp "$base_target/release/orux" "$out/orux-old"
 echo "$(git rev-parse --short "$base") $(git rev-parse --short HEAD) $(git status --porcelain | wc -l)" > "$out/revisions"
 
 declare -A port
