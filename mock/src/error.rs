@@ -34,8 +34,9 @@ impl ApiError {
             if count == 1 { "" } else { "s" }
         );
         ApiError {
+            status: StatusCode::BAD_REQUEST,
             body: ErrorResponse::invalid_body(message, errors),
-            ..ApiError::new(ErrorCode::InvalidParam, "")
+            retry_after: None,
         }
     }
 
