@@ -120,7 +120,10 @@ pub async fn read(
     }
     let collect = async {
         let mut body = body;
-        let mut buffer = Vec::with_capacity(held.bytes);
+        // A body that comes in one chunk (the usual case) is kept as it
+        // came; a second chunk starts a buffer.
+        let mut first = Bytes::new();
+        let mut buffer: Option<Vec<u8>> = None;
         while let Some(frame) = body.frame().await {
             let Ok(frame) = frame else {
                 return Err(Unread::Refused(ApiError::invalid_param(
@@ -130,16 +133,25 @@ pub async fn read(
             let Ok(chunk) = frame.into_data() else {
                 continue; // trailers
             };
-            let size = buffer.len() + chunk.len();
+            let size = buffer.as_ref().map_or(first.len(), Vec::len) + chunk.len();
             if size > limit {
                 return Err(too_large());
             }
             if !budget.grow(&mut held, size) {
                 return Err(busy());
             }
-            buffer.extend_from_slice(&chunk);
+            match &mut buffer {
+                Some(buffer) => buffer.extend_from_slice(&chunk),
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let mut joined = Vec::with_capacity(held.bytes.max(size));
+                    joined.extend_from_slice(&first);
+                    joined.extend_from_slice(&chunk);
+                    buffer = Some(joined);
+                }
+            }
         }
-        Ok(Bytes::from(buffer))
+        Ok(buffer.map_or(first, Bytes::from))
     };
     match tokio::time::timeout(timeout, collect).await {
         Ok(Ok(bytes)) => Ok((bytes, held)),

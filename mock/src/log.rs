@@ -20,9 +20,9 @@ pub struct ModelTag(pub &'static str);
 /// The middleware.
 pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = excerpt(request.method().as_str()).into_owned();
-    // The path only: a query string is the client's and may hold anything.
-    let path = excerpt(request.uri().path()).into_owned();
+    // Both clones share the request's buffers: nothing is copied.
+    let method = request.method().clone();
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     let model = response
         .extensions()
@@ -31,8 +31,9 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let reset = response.extensions().get::<ResetConnection>().is_some();
     tracing::info!(
         target: "orux_mock",
-        method = %method,
-        path = %path,
+        method = %excerpt(method.as_str()),
+        // The path only: a query string is the client's and may hold anything.
+        path = %excerpt(uri.path()),
         status = response.status().as_u16(),
         latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         model,
