@@ -6,8 +6,9 @@
 # alternating which binary goes first in each of ROUNDS rounds, so that
 # load from the rest of the machine falls on both alike. Prints, per kind
 # of submit, the median requests/s and p99 of each side and their ratio,
-# and the server's CPU time per request (user + system, from /proc), which
-# other processes on the machine disturb far less than throughput or p99.
+# the server's CPU time per request (user + system, from /proc), and the
+# instructions it executes per request under valgrind (instructions.py),
+# which does not depend on what else the machine is doing at all.
 #
 # Usage: benches/mock/compare.sh BASE [ROUNDS [DURATION]]   (defaults 5 and 10)
 # Installs wrk (apt-get) when missing. BASE's sources are exported with
@@ -78,6 +79,19 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
+if ! command -v valgrind > /dev/null; then
+    echo "==> installing valgrind (apt-get)" >&2
+    apt-get install -y valgrind >&2
+fi
+: > "$out/instructions.txt"
+for side in old new; do
+    for kind in valid invalid; do
+        count="$(python3 "$here/instructions.py" "$out/orux-$side" "$kind")"
+        echo "$side $kind: $count instructions per request" >&2
+        echo "$side $kind $count" >> "$out/instructions.txt"
+    done
+done
+
 python3 - "$out" "$(getconf CLK_TCK)" <<'PY'
 import pathlib, statistics, sys
 out = pathlib.Path(sys.argv[1])
@@ -99,8 +113,12 @@ base, head, dirty = (out / "revisions").read_text().split()
 print(f"old = {base}, new = {head}{' + uncommitted changes' if dirty != '0' else ''}; "
       f"{len(runs[('old', 'valid')])} alternated rounds; load average {min(loads):.1f} to {max(loads):.1f}")
 print()
-print("| load | old req/s | new req/s | new/old | old p99 | new p99 | new/old | old CPU/req | new CPU/req | new/old |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+instructions = {}
+for line in (out / "instructions.txt").read_text().splitlines():
+    side, kind, count = line.split()
+    instructions[(side, kind)] = int(count)
+print("| load | old req/s | new req/s | new/old | old p99 | new p99 | new/old | old CPU/req | new CPU/req | new/old | old instr/req | new instr/req | new/old |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for kind in ("valid", "invalid"):
     old_cpu = statistics.median(cpu[("old", kind)])
     new_cpu = statistics.median(cpu[("new", kind)])
@@ -110,5 +128,7 @@ for kind in ("valid", "invalid"):
     new_p99 = statistics.median(p for _, p in runs[("new", kind)])
     print(f"| {kind} submits | {old_rps:,.0f} | {new_rps:,.0f} | {new_rps / old_rps:.3f} "
           f"| {old_p99:.2f} ms | {new_p99:.2f} ms | {new_p99 / old_p99:.3f} "
-          f"| {old_cpu:.1f} µs | {new_cpu:.1f} µs | {new_cpu / old_cpu:.3f} |")
+          f"| {old_cpu:.1f} µs | {new_cpu:.1f} µs | {new_cpu / old_cpu:.3f} "
+          f"| {instructions[('old', kind)]:,} | {instructions[('new', kind)]:,} "
+          f"| {instructions[('new', kind)] / instructions[('old', kind)]:.3f} |")
 PY
