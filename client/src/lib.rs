@@ -57,3 +57,9 @@ pub use orux_models::wire::FieldError;
 pub use orux_webhooks as webhooks;
 pub use task_id::MAX_TASK_ID_BYTES;
 pub use wait::{WaitOptions, Watch};
+
+/// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask
+/// snippets` checks that every README's are).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -42,3 +42,9 @@ pub use verifier::{TOLERANCE, Verifier};
 
 /// The three header names, defined with the API's other wire words.
 pub use orux_models::wire::{WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+
+/// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask
+/// snippets` checks that every README's are).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -111,7 +111,10 @@ impl<'a> Reporter<'a> {
         if let ApiError::Invalid(invalid) = error {
             return self.invalid(&invalid.errors, &invalid.warnings, &error.to_string());
         }
-        let message = error.to_string();
+        let mut message = error.to_string();
+        if matches!(error, ApiError::Unauthorized) {
+            message.push_str(key_form_hint());
+        }
         // A usage error (an id that is not one) names no task to resume.
         let task_id = task_id.filter(|_| !matches!(error, ApiError::Config(_)));
         let resume = task_id.map(|id| self.resume_command(id));
@@ -317,6 +320,17 @@ fn shell_word(text: &str) -> String {
         text.to_owned()
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// What a 401 adds when the key is not of the form Orux gives out
+/// (`sk-app-…`): a key pasted from elsewhere is the likeliest cause.
+fn key_form_hint() -> &'static str {
+    let key = std::env::var("ORUX_API_KEY").unwrap_or_default();
+    if key.trim().starts_with(orux_models::wire::API_KEY_PREFIX) {
+        ""
+    } else {
+        "; ORUX_API_KEY does not look like an Orux API key, which starts with sk-app-"
     }
 }
 
