@@ -18,7 +18,8 @@ Exit status:
   1  validate, submit: a body is invalid; submit --wait, status, wait: the task
      failed or expired; webhook verify: the delivery is not verified
   2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)
-  3  submit, status, wait: the API refused or could not be reached";
+  3  submit, status, wait: the API refused or could not be reached
+  130  submit --wait, wait: interrupted by SIGINT or SIGTERM (the task goes on)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
 /// submit and follow tasks.
