@@ -530,7 +530,7 @@ async fn submit(
         match &error {
             ApiError::RateLimited { retry_after } => {
                 let too_long =
-                    retry_after.is_some_and(|after| after > orux_client::edge::MAX_RETRY_AFTER);
+                    retry_after.is_some_and(|after| after > orux_client::schedule::MAX_RETRY_AFTER);
                 let change = requeue("rate_limited");
                 if !ctx.commit(change).await {
                     return None;

@@ -21,7 +21,8 @@ Exit status:
   2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)
   3  submit, status, wait: the API refused or could not be reached;
      batch: that, or a row is unsettled (see orux batch --help)
-  130  batch: interrupted (Ctrl-C, SIGTERM)";
+  130  submit --wait, wait: interrupted by SIGINT or SIGTERM (the task goes on);
+       batch: interrupted (the command to resume is printed)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
 /// submit and follow tasks.

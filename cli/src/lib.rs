@@ -19,6 +19,7 @@ pub mod json_out;
 pub mod outcome;
 pub mod parallel;
 pub mod render;
+mod stop_signal;
 pub mod table;
 pub mod validate;
 
@@ -41,7 +42,8 @@ pub enum Verdict {
     /// Exit status 3: the API refused or could not be reached (reported),
     /// or (`batch`) some row is unsettled.
     Refused,
-    /// Exit status 130: interrupted by Ctrl-C or SIGTERM (`batch`).
+    /// Exit status 130: interrupted by SIGINT or SIGTERM: a wait (the
+    /// task's id and the command to resume were reported), or a batch.
     Interrupted,
 }
 
@@ -133,7 +135,7 @@ pub fn parse() -> Cli {
 /// Runs a parsed command line and returns the process's exit status: 0
 /// success, 1 an invalid body (or a failed task), 2 a usage or I/O error
 /// (reported on standard error as `error: …`), 3 the API refused or could not
-/// be reached.
+/// be reached, 130 a wait interrupted by a signal.
 pub fn run(cli: &Cli) -> ExitCode {
     match commands::run(&cli.command) {
         Ok(Verdict::Success) => ExitCode::SUCCESS,

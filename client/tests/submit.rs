@@ -375,7 +375,7 @@ async fn a_chosen_key_is_sent_as_is_and_a_malformed_one_sends_nothing() {
         .await
         .expect("accepted");
     assert_eq!(server.seen()[0].headers["idempotency-key"], key);
-    let too_long = "k".repeat(orux_client::MAX_IDEMPOTENCY_KEY_BYTES + 1);
+    let too_long = "k".repeat(orux_models::wire::IDEMPOTENCY_KEY_MAX_LEN + 1);
     for bad in ["", "has space", "caf\u{e9}", too_long.as_str()] {
         let outcome = client.submit_json_with_key(BODY, bad).await;
         assert!(

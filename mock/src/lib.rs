@@ -24,8 +24,10 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 pub mod clock;
 mod config;
+mod destination;
 mod error;
 pub mod fault;
 mod lifecycle;
@@ -33,6 +35,7 @@ mod log;
 pub mod outcomes;
 mod routes;
 mod server;
+mod slots;
 mod store;
 mod timefmt;
 mod webhook;
@@ -45,10 +48,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    Config, DEFAULT_MAX_TASKS, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
+    Config, DEFAULT_BODY_BUDGET_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS,
+    DEFAULT_REQUEST_READ_TIMEOUT, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
 };
 pub use lifecycle::OUTCOME_HEADER;
-pub use routes::{IDEMPOTENCY_HEADER, REPLAYED_HEADER};
 pub use store::KEY_TTL;
 
 /// A running server. Dropping it stops the server without waiting; call
@@ -75,6 +78,11 @@ impl Server {
         if config.max_tasks == 0 {
             return Err(Error::Config("--max-tasks must be at least 1".to_owned()));
         }
+        if config.max_connections == 0 {
+            return Err(Error::Config(
+                "--max-connections must be at least 1".to_owned(),
+            ));
+        }
         let target = match &config.webhook_target {
             Some(text) => webhook::Target::parse(text).map_err(Error::Config)?,
             None => webhook::Target::TaskUrl,
@@ -83,6 +91,11 @@ impl Server {
             Arc::clone(&config.clock),
             &config.webhook_secret,
             target,
+            if config.webhook_allow_any_host {
+                destination::Reach::AnyHost
+            } else {
+                destination::Reach::LoopbackOnly
+            },
             config.retry_schedule.clone(),
             config.max_tasks,
         )
@@ -107,9 +120,20 @@ impl Server {
             max_body_bytes: routes::default_max_body_bytes(),
             rate_limiter: outcomes::RateLimiter::new(config.outcomes.rate_limit),
             outcomes: config.outcomes,
+            body_budget: body::BodyBudget::new(config.body_budget_bytes),
+            body_read_timeout: config.request_read_timeout,
         });
         let (stop, stopped) = oneshot::channel();
-        let serving = tokio::spawn(server::serve(listener, routes::router(state), stopped));
+        let limits = server::Limits {
+            max_connections: config.max_connections,
+            head_read_timeout: config.request_read_timeout,
+        };
+        let serving = tokio::spawn(server::serve(
+            listener,
+            routes::router(state),
+            limits,
+            stopped,
+        ));
         Ok(Server {
             addr,
             stop: Some(stop),

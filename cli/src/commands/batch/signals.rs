@@ -9,6 +9,7 @@ use std::io::Write;
 use tokio_util::sync::CancellationToken;
 
 use crate::Error;
+use crate::stop_signal::StopSignal;
 
 /// The status of a run stopped by a signal.
 pub const INTERRUPTED: i32 = 130;
@@ -16,11 +17,18 @@ pub const INTERRUPTED: i32 = 130;
 /// Starts listening (before the run, so no signal is missed) on the
 /// current runtime: the first signal cancels `stop`, the second exits.
 pub fn listen(stop: CancellationToken) -> Result<(), Error> {
-    let mut signals = Signals::new()?;
+    let mut signals = StopSignal::listen().map_err(|source| Error::Io {
+        context: "cannot listen for Ctrl-C and SIGTERM".to_owned(),
+        source,
+    })?;
     tokio::spawn(async move {
-        signals.next().await;
+        if signals.received().await.is_err() {
+            return;
+        }
         stop.cancel();
-        signals.next().await;
+        if signals.received().await.is_err() {
+            return;
+        }
         let _ = writeln!(
             std::io::stderr(),
             "orux batch: stopped at once; the journal is consistent: rerun the same command to resume"
@@ -28,50 +36,4 @@ pub fn listen(stop: CancellationToken) -> Result<(), Error> {
         std::process::exit(INTERRUPTED);
     });
     Ok(())
-}
-
-/// SIGINT and SIGTERM (Ctrl-C elsewhere).
-struct Signals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn new() -> Result<Signals, Error> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                interrupt: signal(SignalKind::interrupt()).map_err(signal_error)?,
-                terminate: signal(SignalKind::terminate()).map_err(signal_error)?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Signals {})
-        }
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => {}
-                _ = self.terminate.recv() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
-}
-
-fn signal_error(source: std::io::Error) -> Error {
-    Error::Io {
-        context: "cannot listen for Ctrl-C and SIGTERM".to_owned(),
-        source,
-    }
 }
