@@ -12,9 +12,8 @@ use orux_batch::summary::{Counts, Summary, Verdict as RunVerdict};
 use orux_models::display::escape;
 use serde::Serialize;
 
-use crate::Verdict;
 use crate::format::Format;
-use crate::render;
+use crate::{Verdict, json_out, render};
 
 /// The results file's name in the output directory.
 pub const RESULTS_FILE: &str = "results.jsonl";
@@ -193,8 +192,7 @@ pub fn write_results(dir: &Path, rows: &[RowRecord], invalid: &[InvalidRow]) -> 
     {
         let mut out = io::BufWriter::new(file.as_file_mut());
         for (_, _, line) in &lines {
-            serde_json::to_writer(&mut out, line)?;
-            out.write_all(b"\n")?;
+            json_out::write(&mut out, line)?;
         }
         out.flush()?;
     }
@@ -356,9 +354,7 @@ fn attention_line(row: &RowRecord) -> String {
 }
 
 fn print_json(value: &impl Serialize) {
-    let mut out = io::stdout().lock();
-    let _ = serde_json::to_writer(&mut out, value);
-    let _ = out.write_all(b"\n");
+    let _ = json_out::write(&mut io::stdout().lock(), value);
 }
 
 /// The summary's verdict for a journal read on its own (`status`):
