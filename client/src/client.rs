@@ -126,12 +126,7 @@ fn check_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text).map_err(|error| {
         Error::Config(format!("base URL {} is not a URL: {error}", quoted(text)))
     })?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    };
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" if url.host().is_some() => {}
         "http" if loopback => {}
@@ -148,6 +143,17 @@ fn check_base_url(text: &str) -> Result<Url, Error> {
         ));
     }
     Ok(url)
+}
+
+/// Whether the URL's host is a loopback address (`127.0.0.0/8`, `[::1]`,
+/// `localhost`).
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
 }
 
 fn default_http(user_agent: &str) -> Result<reqwest::Client, Error> {
@@ -199,6 +205,22 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// Whether the API is on a loopback address (the mock server): then, and
+    /// only then, plain-http result URLs to loopback are fetched.
+    pub(crate) fn is_loopback(&self) -> bool {
+        is_loopback(&self.inner.base_url)
+    }
+
+    /// The HTTP client, for requests that carry no API key (downloads).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The limit on one exchange (for a download: until the response head).
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
     }
 
     /// Submits a typed request (`POST /api/v1/tasks`).

@@ -1,6 +1,7 @@
 //! An async client for the Orux AI video task API, on the public types of
 //! [`orux_models`]: submit a validated request, poll its status on a schedule,
-//! wait with a deadline, and verify webhook deliveries ([`webhooks`]).
+//! wait with a deadline, download the results resumably ([`download`]), and
+//! verify webhook deliveries ([`webhooks`]).
 //!
 //! ```no_run
 //! use orux_client::{Client, Error, WaitOptions};
@@ -29,12 +30,14 @@
 //! Nothing is spawned: dropping a future stops all its work.
 
 mod client;
+pub mod download;
 pub mod edge;
 mod error;
 pub mod schedule;
 mod wait;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT};
+pub use download::{DownloadError, DownloadOptions, DownloadedFile, Progress};
 pub use error::{Error, FieldError};
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 pub use orux_webhooks as webhooks;
