@@ -284,7 +284,7 @@ impl Client {
         options: &DownloadOptions,
         (file, files): (usize, usize),
     ) -> Result<DownloadedFile, DownloadError> {
-        let mut url = self.check_result_url(url)?;
+        let url = self.check_result_url(url)?;
         if !options.overwrite
             && let Some(path) = destination.existing()
         {
@@ -311,6 +311,7 @@ impl Client {
                 total: None,
             },
             requests: 0,
+            high_water: resumed.offset,
             stalled_attempts: 0,
             next_wait: None,
             refreshes: 0,
@@ -318,23 +319,15 @@ impl Client {
             mismatch: None,
         };
         run.report();
-        loop {
-            match run.attempt(&url).await? {
-                Attempt::Complete => break,
-                Attempt::Retry => {}
-                Attempt::Refresh { status } => {
-                    let Source::TaskResult { task_id, index } = source else {
-                        return Err(run.expired(&url, status, false));
-                    };
-                    if run.refreshes >= MAX_REFRESHES {
-                        return Err(run.expired(&url, status, true));
-                    }
-                    run.refreshes += 1;
-                    url = self.fresh_url(task_id, index).await?;
-                    debug!(url = %shown_url(&url), "refreshed an expired result URL");
-                }
+        let url = match run.drive(url, &source).await {
+            Ok(url) => url,
+            Err(error) => {
+                // The writer stops before the error is returned, so a next
+                // call for the same file finds it settled.
+                run.writer.close().await;
+                return Err(error);
             }
-        }
+        };
         let target = destination.target(run.meta.content_type.as_deref(), &url);
         let finished = run.writer.finish(target.clone(), options.overwrite).await?;
         Ok(DownloadedFile {
@@ -407,7 +400,10 @@ struct Run<'a> {
     meta: Meta,
     progress: Progress,
     requests: u32,
-    /// Requests in a row that brought no bytes.
+    /// The furthest the file has been: bytes fetched again after a restart
+    /// are not progress.
+    high_water: u64,
+    /// Requests in a row that brought no new bytes.
     stalled_attempts: u32,
     /// How long to wait before the next request (after a failure).
     next_wait: Option<Duration>,
@@ -419,6 +415,28 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Requests until the file is complete, refreshing an expired URL from
+    /// its task; returns the URL the file came from.
+    async fn drive(&mut self, mut url: Url, source: &Source<'_>) -> Result<Url, DownloadError> {
+        loop {
+            match self.attempt(&url).await? {
+                Attempt::Complete => return Ok(url),
+                Attempt::Retry => {}
+                Attempt::Refresh { status } => {
+                    let Source::TaskResult { task_id, index } = *source else {
+                        return Err(self.expired(&url, status, false));
+                    };
+                    if self.refreshes >= MAX_REFRESHES {
+                        return Err(self.expired(&url, status, true));
+                    }
+                    self.refreshes += 1;
+                    url = self.client.fresh_url(task_id, index).await?;
+                    debug!(url = %shown_url(&url), "refreshed an expired result URL");
+                }
+            }
+        }
+    }
+
     /// One request: send it, read the head, stream the body into the file.
     async fn attempt(&mut self, url: &Url) -> Result<Attempt, DownloadError> {
         if self.stalled_attempts >= self.options.max_attempts.max(1) {
@@ -515,7 +533,6 @@ impl Run<'_> {
         url: &Url,
         response: &mut reqwest::Response,
     ) -> Result<Attempt, DownloadError> {
-        let started_at = self.offset;
         let total = self.meta.total;
         self.progress.total = total;
         let (reason, mismatch) = loop {
@@ -558,8 +575,9 @@ impl Run<'_> {
             self.offset = end;
             self.report();
         };
-        if self.offset > started_at {
-            // Progress: resume at once, with a fresh count of attempts.
+        if self.offset > self.high_water {
+            // New ground: resume at once, with a fresh count of attempts.
+            self.high_water = self.offset;
             debug!(reason = %reason, offset = self.offset, "download interrupted; resuming");
             self.stalled_attempts = 0;
             self.last_failure = reason;

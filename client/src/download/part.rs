@@ -9,9 +9,15 @@
 //! directory's fsync) off the async runtime. The two sides talk through a
 //! bounded channel, so memory stays flat whatever the size.
 //!
-//! Dropping a [`Writer`] (the download's future was dropped) lets the
-//! thread write what it already received, sync it and exit: the `.part`
-//! file stays, complete up to where it stopped, for the next attempt.
+//! The thread holds an exclusive lock on the `.part` file (`File::try_lock`)
+//! until the file has its final name: a second download of the same target,
+//! in this process or another, is refused instead of writing into it.
+//!
+//! A download that fails closes its [`Writer`] and waits for the thread to
+//! finish, so the files are settled when the error is returned. Dropping a
+//! `Writer` (the download's future was dropped) lets the thread write what
+//! it already received, sync it and exit on its own: the `.part` file
+//! stays, complete up to where it stopped, for the next attempt.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -108,8 +114,8 @@ enum Command {
 pub(crate) struct Writer {
     commands: mpsc::Sender<Command>,
     failure: Arc<Mutex<Option<DownloadError>>>,
-    #[cfg(test)]
-    thread: std::thread::JoinHandle<()>,
+    /// Completes (with an error: its sender is dropped) when the thread ends.
+    exited: oneshot::Receiver<()>,
 }
 
 impl Writer {
@@ -119,26 +125,27 @@ impl Writer {
     pub async fn open(paths: PartPaths, min_free: u64) -> Result<(Writer, Resumed), DownloadError> {
         let (commands, receiver) = mpsc::channel(CHANNEL_CHUNKS);
         let (opened, opened_reply) = oneshot::channel();
+        let (exiting, exited) = oneshot::channel::<()>();
         let failure = Arc::new(Mutex::new(None));
         let thread_failure = Arc::clone(&failure);
         let thread_paths = paths.clone();
-        let thread = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("orux-download".to_owned())
-            .spawn(move || run(thread_paths, min_free, receiver, opened, thread_failure))
+            .spawn(move || {
+                run(thread_paths, min_free, receiver, opened, thread_failure);
+                drop(exiting);
+            })
             .map_err(|source| DownloadError::Io {
                 path: paths.part.clone(),
                 action: "start a writer thread for",
                 source,
             })?;
         let resumed = opened_reply.await.map_err(|_| gone(&paths.part))??;
-        #[cfg(not(test))]
-        drop(thread);
         Ok((
             Writer {
                 commands,
                 failure,
-                #[cfg(test)]
-                thread,
+                exited,
             },
             resumed,
         ))
@@ -171,12 +178,11 @@ impl Writer {
         let _ = self.commands.send(Command::Discard).await;
     }
 
-    /// Drops the handle as a dropped download would, and waits until the
-    /// thread has written what it had.
-    #[cfg(test)]
-    fn abandon_and_join(self) {
+    /// Sends nothing more and waits until the thread has written what it
+    /// had, synced it and let go of the files.
+    pub async fn close(self) {
         drop(self.commands);
-        let _ = self.thread.join();
+        let _ = self.exited.await;
     }
 
     async fn send(&self, command: Command) -> Result<(), DownloadError> {
@@ -279,6 +285,18 @@ impl PartState {
             .truncate(false)
             .open(&paths.part)
             .map_err(|source| io("open", source))?;
+        // One writer per `.part` file, across threads and processes; the
+        // lock goes with the file handle.
+        file.try_lock().map_err(|error| match error {
+            fs::TryLockError::WouldBlock => io(
+                "lock",
+                io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "another download is writing this file",
+                ),
+            ),
+            fs::TryLockError::Error(source) => io("lock", source),
+        })?;
         let length = file
             .metadata()
             .map_err(|source| io("read the size of", source))?
@@ -355,6 +373,10 @@ impl PartState {
             .map_err(|source| self.io("sync", source))?;
         let sha256: [u8; 32] = self.hasher.clone().finalize().into();
         let bytes = self.written;
+        // The file stays open (and locked) until it has its final name, so
+        // no other writer can take the `.part` name's file in between;
+        // Windows cannot rename an open file.
+        #[cfg(windows)]
         drop(self.file);
         persist(&self.paths.part, target, overwrite)?;
         let _ = fs::remove_file(&self.paths.meta);
@@ -513,7 +535,7 @@ mod tests {
         assert_eq!(resumed.offset, 0);
         writer.restart(meta()).await.unwrap();
         writer.write(Bytes::from_static(b"hello ")).await.unwrap();
-        writer.abandon_and_join();
+        writer.close().await;
         // A new run finds the bytes and what they are.
         let (writer, found) = Writer::open(paths.clone(), 0).await.unwrap();
         assert_eq!(found.offset, 6);
@@ -535,12 +557,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = PartPaths::new(dir.path(), "t");
         fs::write(&paths.part, b"stale bytes").unwrap();
-        let (_writer, resumed) = Writer::open(paths.clone(), 0).await.unwrap();
+        let (writer, resumed) = Writer::open(paths.clone(), 0).await.unwrap();
         assert_eq!(resumed.offset, 0);
+        writer.close().await;
         fs::write(&paths.meta, b"{not json").unwrap();
         fs::write(&paths.part, b"stale bytes").unwrap();
         let (_writer, resumed) = Writer::open(paths, 0).await.unwrap();
         assert_eq!(resumed.offset, 0);
+    }
+
+    #[tokio::test]
+    async fn one_writer_per_part_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = PartPaths::new(dir.path(), "t");
+        let (first, _) = Writer::open(paths.clone(), 0).await.unwrap();
+        let second = Writer::open(paths.clone(), 0).await;
+        assert!(
+            matches!(&second, Err(DownloadError::Io { action: "lock", .. })),
+            "{:?}",
+            second.as_ref().err()
+        );
+        first.close().await;
+        assert!(Writer::open(paths, 0).await.is_ok());
     }
 
     #[tokio::test]
