@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
+use crate::results::ResultsConfig;
 
 /// The webhook secret used when none is given: a published test value, like
 /// stripe-mock's keys, so a local receiver can verify without configuration.
@@ -55,6 +56,8 @@ pub struct Config {
     pub retry_schedule: Vec<Duration>,
     /// The time source of the lifecycle, idempotency and retries.
     pub clock: Arc<dyn Clock>,
+    /// The result files: their content, expiry, count and download faults.
+    pub results: ResultsConfig,
 }
 
 impl Default for Config {
@@ -72,6 +75,7 @@ impl Default for Config {
             max_tasks: DEFAULT_MAX_TASKS,
             retry_schedule: compressed_retry_schedule(),
             clock: Arc::new(SystemClock),
+            results: ResultsConfig::default(),
         }
     }
 }
@@ -88,6 +92,7 @@ impl fmt::Debug for Config {
             .field("max_tasks", &self.max_tasks)
             .field("retry_schedule", &self.retry_schedule)
             .field("clock", &self.clock)
+            .field("results", &self.results)
             .finish()
     }
 }

@@ -6,8 +6,10 @@
 //! the validator decides; a task goes through its lifecycle on a clock the
 //! caller controls; submits are idempotent by `Idempotency-Key`; terminal
 //! tasks with a `webhook_url` are delivered signed with Standard Webhooks and
-//! retried; and a request header injects faults. See the crate's README for
-//! the wire behaviour.
+//! retried; results are real files the mock serves itself ([`results`]:
+//! signed, expiring, resumable, with scripted download faults); a request
+//! header injects faults; and `GET /_mock/stats` counts what happened. See
+//! the crate's README for the wire behaviour.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), orux_mock::Error> {
@@ -30,8 +32,10 @@ mod error;
 pub mod fault;
 mod lifecycle;
 mod log;
+pub mod results;
 mod routes;
 mod server;
+mod stats;
 mod store;
 mod timefmt;
 mod webhook;
@@ -47,13 +51,16 @@ pub use config::{
     Config, DEFAULT_MAX_TASKS, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
 };
 pub use lifecycle::OUTCOME_HEADER;
+pub use results::{RESULT_MP4, ResultContent, ResultsConfig};
 pub use routes::{IDEMPOTENCY_HEADER, REPLAYED_HEADER};
+pub use stats::{STATS_PATH, StatsSnapshot};
 pub use store::KEY_TTL;
 
 /// A running server. Dropping it stops the server without waiting; call
 /// [`Server::shutdown`] to let requests in progress finish.
 pub struct Server {
     addr: SocketAddr,
+    state: Arc<routes::AppState>,
     stop: Option<oneshot::Sender<()>>,
     serving: Option<JoinHandle<()>>,
     outbox: JoinHandle<()>,
@@ -96,6 +103,8 @@ impl Server {
             source,
         })?;
         let outbox = Arc::new(outbox);
+        let results = results::Results::new(&config.results, addr, config.max_tasks)
+            .map_err(Error::Config)?;
         let state = Arc::new(routes::AppState {
             keys,
             task_duration: config.task_duration,
@@ -103,11 +112,18 @@ impl Server {
             store: Mutex::new(store::Store::new(config.max_tasks)),
             outbox: Arc::clone(&outbox),
             max_body_bytes: routes::default_max_body_bytes(),
+            results,
+            stats: Arc::default(),
         });
         let (stop, stopped) = oneshot::channel();
-        let serving = tokio::spawn(server::serve(listener, routes::router(state), stopped));
+        let serving = tokio::spawn(server::serve(
+            listener,
+            routes::router(Arc::clone(&state)),
+            stopped,
+        ));
         Ok(Server {
             addr,
+            state,
             stop: Some(stop),
             serving: Some(serving),
             outbox: tokio::spawn(outbox.run()),
@@ -122,6 +138,11 @@ impl Server {
     /// `http://ADDR:PORT`, the base URL for a client.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The counters `GET /_mock/stats` answers with.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot(self.state.outbox.delivered())
     }
 
     /// Stops accepting connections, lets requests in progress finish (up
