@@ -9,7 +9,7 @@
 //! - [`catalog`]: every model's metadata and parameter table, as data.
 //! - [`schema`]: the same rules as a JSON Schema bundle (and an OpenAPI
 //!   document), for clients in other languages; [`responses`]: what the API
-//!   sends back.
+//!   sends back; [`wire`]: the paths, header names and error codes of the API.
 //!
 //! ```
 //! use orux_models::{TaskRequest, Sora2Request, Duration5Or10};
@@ -55,6 +55,7 @@ pub mod catalog {
     };
 }
 pub use orux_runtime::responses;
+pub use orux_runtime::wire;
 
 pub use generated::models::*;
 pub use generated::schema;

@@ -1,7 +1,7 @@
 //! Hand-written support that the generated `orux-models` crate calls: the JSON
 //! scanner, the URL and data-URI rules, diagnostics and how untrusted text is
-//! shown, the catalog types and the
-//! response types. Nothing in here is generated; nothing in here knows any
+//! shown, the catalog types, the response types and the words of the wire
+//! ([`wire`]). Nothing in here is generated; nothing in here knows any
 //! particular model. Users depend on `orux-models`, which re-exports what they
 //! need from here.
 
@@ -35,6 +35,7 @@ mod suggest;
 mod url;
 mod validate;
 mod value_set;
+pub mod wire;
 
 pub use catalog::{Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind};
 pub use data_uri::{DataUri, DataUriError};

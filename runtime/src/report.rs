@@ -8,7 +8,7 @@ use crate::display;
 use crate::json::{JsonError, JsonErrorKind};
 
 /// The code Orux AI answers with for any rejected parameter; every error has it.
-pub const INVALID_PARAM: &str = "invalid_param";
+pub const INVALID_PARAM: &str = crate::wire::ErrorCode::InvalidParam.as_str();
 /// The code of the warning about an unknown inline prompt directive.
 pub const UNKNOWN_DIRECTIVE: &str = "unknown_directive";
 /// The code of the warning about an empty inline prompt directive (`[]`,

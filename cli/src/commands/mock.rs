@@ -103,11 +103,15 @@ pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
         .log_internal_errors(false)
         .try_init();
     runtime.block_on(async {
+        // Listening for the stop signals starts before the ready line: a
+        // caller that reads it and sends SIGTERM at once must get a clean
+        // stop, not the default action of the signal.
+        let stop = StopSignal::listen()?;
         let server = Server::bind(config)
             .await
             .map_err(|error| Error::Message(error.to_string()))?;
         eprintln!("listening on {}", server.base_url());
-        stop_signal().await?;
+        stop.received().await?;
         server.shutdown().await;
         Ok(Verdict::Success)
     })
@@ -141,23 +145,48 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
     })
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() -> Result<(), Error> {
-    let signal_error = |source| Error::Io {
-        context: "cannot listen for stop signals".to_owned(),
-        source,
-    };
+/// Ctrl-C, or SIGTERM on Unix, listened for from the moment it is made.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).map_err(signal_error)?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result.map_err(signal_error),
-            _ = term.recv() => Ok(()),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn listen() -> Result<Self, Error> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt()).map_err(signal_error)?,
+                terminate: signal(SignalKind::terminate()).map_err(signal_error)?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map_err(signal_error)
+
+    async fn received(mut self) -> Result<(), Error> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok(()),
+                _ = self.terminate.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.map_err(signal_error)
+        }
+    }
+}
+
+fn signal_error(source: std::io::Error) -> Error {
+    Error::Io {
+        context: "cannot listen for stop signals".to_owned(),
+        source,
     }
 }

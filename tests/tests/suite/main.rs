@@ -13,3 +13,4 @@ mod spec_diff;
 mod typed_api;
 mod untrusted_text;
 mod url_rule;
+mod wire;

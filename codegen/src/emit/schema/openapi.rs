@@ -6,10 +6,14 @@
 //! files, never fetched), so there is one copy of every rule. The request
 //! examples are the upstream docs' examples, as written in `models.yaml`.
 
+use orux_runtime::wire::{
+    ErrorCode, TASK_ID_PARAM, TASK_PATH, TASKS_PATH, WEBHOOK_ID, WEBHOOK_SIGNATURE,
+    WEBHOOK_TIMESTAMP,
+};
 use serde_json::{Map, Value, json};
 
 use super::defs;
-use super::responses::{ERROR_CODES, error_example, status_example, submit_example};
+use super::responses::{error_example, status_example, submit_example};
 use super::{DIALECT, RESPONSES_FILE, TYPES_FILE, notice};
 use crate::ir::Ir;
 
@@ -23,27 +27,40 @@ const RESPONSE_SCHEMAS: [&str; 6] = [
     "FieldError",
 ];
 
-/// The error statuses of `POST /api/v1/tasks`.
-const SUBMIT_ERRORS: [&str; 7] = ["400", "401", "409", "413", "415", "429", "500"];
-/// The error statuses of `GET /api/v1/tasks/{task_id}`.
-const STATUS_ERRORS: [&str; 4] = ["401", "404", "429", "500"];
+/// The error answers of `POST /api/v1/tasks`.
+const SUBMIT_ERRORS: [ErrorCode; 7] = [
+    ErrorCode::InvalidParam,
+    ErrorCode::Unauthorized,
+    ErrorCode::IdempotencyConflict,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::RateLimited,
+    ErrorCode::Internal,
+];
+/// The error answers of `GET /api/v1/tasks/{task_id}`.
+const STATUS_ERRORS: [ErrorCode; 4] = [
+    ErrorCode::Unauthorized,
+    ErrorCode::NotFound,
+    ErrorCode::RateLimited,
+    ErrorCode::Internal,
+];
 
 /// `components.responses`: one error response per code, named by the code,
 /// with the error schema and an example.
 fn error_responses() -> Map<String, Value> {
-    ERROR_CODES
-        .iter()
-        .map(|&(status, code, description)| {
+    ErrorCode::ALL
+        .into_iter()
+        .map(|code| {
             let mut response = json!({
-                "description": description,
+                "description": code.description(),
                 "content": {
                     "application/json": {
                         "schema": { "$ref": "#/components/schemas/ErrorResponse" },
-                        "example": error_example(code, description),
+                        "example": error_example(code),
                     },
                 },
             });
-            if status == "429"
+            if code == ErrorCode::RateLimited
                 && let Value::Object(map) = &mut response
             {
                 map.insert(
@@ -54,21 +71,19 @@ fn error_responses() -> Map<String, Value> {
                     }}),
                 );
             }
-            (code.to_owned(), response)
+            (code.as_str().to_owned(), response)
         })
         .collect()
 }
 
-/// The `responses` entries referring to `components.responses` for `statuses`.
-fn error_refs(statuses: &[&str], into: &mut Value) {
+/// The `responses` entries referring to `components.responses` for `codes`.
+fn error_refs(codes: &[ErrorCode], into: &mut Value) {
     let Value::Object(map) = into else { return };
-    for &(status, code, _) in &ERROR_CODES {
-        if statuses.contains(&status) {
-            map.insert(
-                status.to_owned(),
-                json!({ "$ref": format!("#/components/responses/{code}") }),
-            );
-        }
+    for code in codes {
+        map.insert(
+            code.status().to_string(),
+            json!({ "$ref": format!("#/components/responses/{code}") }),
+        );
     }
 }
 
@@ -164,13 +179,13 @@ pub(super) fn document(ir: &Ir) -> Value {
         "servers": [{ "url": "https://orux.top" }],
         "security": [{ "bearerAuth": [] }],
         "paths": {
-            "/api/v1/tasks": { "post": create },
-            "/api/v1/tasks/{task_id}": {
+            TASKS_PATH: { "post": create },
+            TASK_PATH: {
                 "get": {
                     "operationId": "getTask",
                     "summary": "Get a task's status and results",
                     "parameters": [{
-                        "name": "task_id",
+                        "name": TASK_ID_PARAM,
                         "in": "path",
                         "required": true,
                         "description": "The id returned on submit.",
@@ -187,9 +202,9 @@ pub(super) fn document(ir: &Ir) -> Value {
                     "summary": "A task reached a terminal state",
                     "description": "Sent to the request's `webhook_url` when the task succeeds, fails or expires. Signed with the Standard Webhooks scheme: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of \"<webhook-id>.<webhook-timestamp>.<body>\">`) before trusting the body.",
                     "parameters": [
-                        header("webhook-id", "A unique id of this event; the same on retries."),
-                        header("webhook-timestamp", "When the event was sent, in seconds since the Unix epoch."),
-                        header("webhook-signature", "`v1,` followed by the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`; several space-separated signatures may be sent."),
+                        header(WEBHOOK_ID, "A unique id of this event; the same on retries."),
+                        header(WEBHOOK_TIMESTAMP, "When the event was sent, in seconds since the Unix epoch."),
+                        header(WEBHOOK_SIGNATURE, "`v1,` followed by the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`; several space-separated signatures may be sent."),
                     ],
                     "requestBody": {
                         "required": true,

@@ -7,6 +7,7 @@
 //! that both accept and reject the same documents. Responses are read
 //! liberally: unknown fields are allowed, and so is any status string.
 
+use orux_runtime::wire::ErrorCode;
 use serde_json::{Value, json};
 
 use super::{BASE_ID, DIALECT, RESPONSES_FILE, notice};
@@ -25,61 +26,21 @@ pub(super) fn status_example() -> Value {
     json!({ "task_id": "...", "status": "SUCCESS", "result_urls": ["https://..."], "duration_sec": 38 })
 }
 
-/// The error codes of `docs/decisions.md` ("Talking to the API"), each with
-/// its HTTP status and a description. `internal` stands for every 5xx.
-pub(super) const ERROR_CODES: [(&str, &str, &str); 8] = [
-    (
-        "400",
-        "invalid_param",
-        "The body was rejected: it broke a rule of the model's request schema. `errors` lists every problem, each with the JSON pointer of the offending field (`/duration`, `/image/task_id`, or a missing or unknown key's own).",
-    ),
-    (
-        "401",
-        "unauthorized",
-        "The API key is missing or not valid.",
-    ),
-    ("404", "not_found", "No task has this id, or no such route."),
-    (
-        "409",
-        "idempotency_conflict",
-        "An earlier request with the same `Idempotency-Key` had another body.",
-    ),
-    (
-        "413",
-        "payload_too_large",
-        "The body is larger than the server accepts.",
-    ),
-    (
-        "415",
-        "unsupported_media_type",
-        "The body is not `application/json`.",
-    ),
-    (
-        "429",
-        "rate_limited",
-        "Too many requests; retry after `Retry-After` seconds.",
-    ),
-    (
-        "500",
-        "internal",
-        "The server failed; a GET may be retried, a POST may or may not have created the task.",
-    ),
-];
-
 /// An example error body for `code`: a rejected Sora 2 body for
-/// `invalid_param`, a bare message for the others.
-pub(super) fn error_example(code: &str, description: &str) -> Value {
-    if code == "invalid_param" {
+/// `invalid_param`, its description for the others.
+pub(super) fn error_example(code: ErrorCode) -> Value {
+    if code == ErrorCode::InvalidParam {
+        let invalid = code.as_str();
         json!({ "error": {
-            "code": "invalid_param",
+            "code": invalid,
             "message": "invalid sora2 request: 2 errors",
             "errors": [
-                { "code": "invalid_param", "path": "/duration", "message": "duration must be 5 or 10 for sora2, got 8" },
-                { "code": "invalid_param", "path": "/resolution", "message": "unknown field \"resolution\" for sora2; it accepts: prompt, duration, aspect_ratio, webhook_url" },
+                { "code": invalid, "path": "/duration", "message": "duration must be 5 or 10 for sora2, got 8" },
+                { "code": invalid, "path": "/resolution", "message": "unknown field \"resolution\" for sora2; it accepts: prompt, duration, aspect_ratio, webhook_url" },
             ],
         }})
     } else {
-        json!({ "error": { "code": code, "message": description } })
+        json!({ "error": { "code": code.as_str(), "message": code.description() } })
     }
 }
 
@@ -160,7 +121,7 @@ pub(super) fn schema() -> Value {
                             "code": {
                                 "type": "string",
                                 "description": "What went wrong; one of the codes below, or another the client keeps as it is.",
-                                "examples": ERROR_CODES.map(|(_, code, _)| code),
+                                "examples": ErrorCode::ALL.map(ErrorCode::as_str),
                             },
                             "message": { "type": "string", "description": "A message for a person." },
                             "errors": {
@@ -173,14 +134,14 @@ pub(super) fn schema() -> Value {
                     },
                 },
                 "required": ["error"],
-                "examples": [error_example("invalid_param", "")],
+                "examples": [error_example(ErrorCode::InvalidParam)],
             },
             "FieldError": {
                 "title": "FieldError",
                 "description": "One problem of a rejected body.",
                 "type": "object",
                 "properties": {
-                    "code": { "type": "string", "examples": ["invalid_param"] },
+                    "code": { "type": "string", "examples": [ErrorCode::InvalidParam.as_str()] },
                     "path": { "type": "string", "description": "The JSON pointer of the offending field; `\"\"` for the whole body.", "examples": ["/duration"] },
                     "message": { "type": "string" },
                 },
