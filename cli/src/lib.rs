@@ -14,9 +14,13 @@ mod commands;
 pub mod format;
 pub mod input;
 pub mod json_out;
+pub mod local_image;
 pub mod outcome;
 pub mod parallel;
 pub mod render;
+pub mod run_args;
+pub mod run_body;
+pub mod run_flags;
 pub mod table;
 pub mod validate;
 

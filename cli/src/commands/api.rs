@@ -93,7 +93,8 @@ impl Reporter {
         }
     }
 
-    fn error(self, code: &str, message: &str, extra: Value) {
+    /// An error: `{"error": {code, message, …extra}}` (json) or `error: …`.
+    pub fn error(self, code: &str, message: &str, extra: Value) {
         match self.format {
             Format::Json => {
                 let mut object = json!({"code": code, "message": message});
@@ -162,7 +163,7 @@ fn describe(error: &ApiError) -> (String, Value, Verdict) {
     }
 }
 
-fn print_json(value: &Value) {
+pub(super) fn print_json(value: &Value) {
     let mut out = io::stdout().lock();
     let _ = serde_json::to_writer(&mut out, value);
     let _ = out.write_all(b"\n");

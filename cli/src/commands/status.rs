@@ -33,7 +33,12 @@ pub fn run_wait(args: &WaitArgs) -> Result<Verdict, Error> {
     };
     let watch = client.watch(&args.task_id, &options(args.timeout));
     Ok(match runtime.block_on(follow(watch)) {
-        Ok(status) => report.status(&status),
+        Ok(status) => match &args.download {
+            Some(dir) => {
+                super::download::finish(report, &client, &runtime, &status, dir, args.force)
+            }
+            None => report.status(&status),
+        },
         Err(error) => report.api_error(&error),
     })
 }

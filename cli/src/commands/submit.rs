@@ -59,7 +59,12 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
     }
     let watch = client.watch_submitted(&submitted.task_id, &options(args.timeout));
     Ok(match runtime.block_on(follow(watch)) {
-        Ok(status) => report.status(&status),
+        Ok(status) => match &args.download {
+            Some(dir) => {
+                super::download::finish(report, &client, &runtime, &status, dir, args.force)
+            }
+            None => report.status(&status),
+        },
         Err(error) => report.api_error(&error),
     })
 }

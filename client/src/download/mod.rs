@@ -22,6 +22,19 @@
 //!
 //! The `.part` file (and its `.part.meta`, which records the version being
 //! fetched) outlive a failure: the next call for the same target resumes.
+//!
+//! ```no_run
+//! use orux_client::{Client, DownloadOptions};
+//!
+//! # async fn run(client: Client, task_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let done = client.get(task_id).await?;
+//! let options = DownloadOptions::default()
+//!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.bytes, p.total));
+//! for file in client.download_task(&done, "videos".as_ref(), &options).await? {
+//!     println!("{} ({} bytes, sha256 {})", file.path.display(), file.bytes, file.sha256);
+//! }
+//! # Ok(()) }
+//! ```
 
 mod error;
 mod head;
