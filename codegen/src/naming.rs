@@ -1,4 +1,6 @@
-//! Wire names → Rust names. Every generated identifier goes through here.
+//! Wire names → Rust names. Every generated identifier goes through here,
+//! and every name a schema is given (`components/schemas`, `$defs`, `title`)
+//! is one of these Rust names, so that a type has one name in every language.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -17,8 +19,25 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// PascalCase type or variant name for an id (`veo-3.1-quality` → `Veo31Quality`),
 /// or `None` when the id gives no valid identifier (empty, leading digit).
+///
+/// A letter right after a digit is a capital (`kling-v21-master-i2v` →
+/// `KlingV21MasterI2V`, not heck's `I2v`): the name is the same in every
+/// language its schema is generated into. OpenAPI generators normalise names
+/// their own way, and this is the form each of them leaves as it is
+/// (openapi-python-client capitalises a letter after a digit even in its
+/// overrides; the others keep a name whose every letter after a digit is a
+/// capital). The README's versioning note says which names this changed.
 pub fn type_name(id: &str) -> Option<String> {
-    let name = id.to_upper_camel_case();
+    let mut name = String::with_capacity(id.len());
+    let mut after_digit = false;
+    for c in id.to_upper_camel_case().chars() {
+        name.push(if after_digit {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        });
+        after_digit = c.is_ascii_digit();
+    }
     is_identifier(&name).then_some(name)
 }
 
@@ -98,8 +117,17 @@ mod tests {
         );
         assert_eq!(
             type_name("kling-v21-master-i2v").as_deref(),
-            Some("KlingV21MasterI2v")
+            Some("KlingV21MasterI2V")
         );
+        assert_eq!(
+            type_name("runway-gen3-alpha-turbo").as_deref(),
+            Some("RunwayGen3AlphaTurbo")
+        );
+        assert_eq!(
+            type_name("duration_5_or_10").as_deref(),
+            Some("Duration5Or10")
+        );
+        assert_eq!(type_name("gen3alpha-4k").as_deref(), Some("Gen3Alpha4K"));
         assert_eq!(type_name("sora2").as_deref(), Some("Sora2"));
         assert_eq!(
             module_name("veo-3.1-quality").as_deref(),

@@ -41,6 +41,9 @@ pub fn tasks_segments() -> impl Iterator<Item = &'static str> {
 /// The request header that makes a submit safe to repeat: a UUID v4 per
 /// submission, the same on every retry of it.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// The longest [`IDEMPOTENCY_KEY`], in characters; a key is 1 to this many
+/// visible ASCII characters (`!` to `~`).
+pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 255;
 /// Set (to `true`) on the answer to a repeated submit: same key, same body.
 pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 /// The webhook header naming the delivery: unique per event, the
@@ -127,7 +130,7 @@ impl ErrorCode {
     pub const fn description(self) -> &'static str {
         match self {
             ErrorCode::InvalidParam => {
-                "The body was rejected: it broke a rule of the model's request schema. `errors` lists every problem, each with the JSON pointer of the offending field (`/duration`, `/image/task_id`, or a missing or unknown key's own)."
+                "The request was rejected: its body broke a rule of the model's request schema (`errors` lists every problem, each with the JSON pointer of the offending field: `/duration`, `/image/task_id`, or a missing or unknown key's own), or a request header is malformed (such as an `Idempotency-Key` that is not 1 to 255 visible ASCII characters)."
             }
             ErrorCode::Unauthorized => "The API key is missing or not valid.",
             ErrorCode::NotFound => "No task has this id, or no such route.",
@@ -139,7 +142,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => "The body is not `application/json`.",
             ErrorCode::RateLimited => "Too many requests; retry after `Retry-After` seconds.",
             ErrorCode::Internal => {
-                "The server failed; a GET may be retried, a POST may or may not have created the task."
+                "The server failed (500), or is overloaded or down for a moment (503, with `Retry-After` when it knows when to come back). A GET may be retried; a POST may or may not have created the task, so retry it only with the same `Idempotency-Key`."
             }
         }
     }

@@ -13,16 +13,17 @@ pub const BUNDLE: &str = include_str!("../../schema/orux-models.schema.json");
 /// The types bundle `schema/orux-models.types.schema.json`: the same
 /// rules with `TaskRequest` as `oneOf` over the requests plus an
 /// OpenAPI `discriminator`, the shape code generators turn into a
-/// tagged union. [`OPENAPI`] refers to it.
+/// tagged union. [`OPENAPI`] holds the same definitions.
 pub const TYPES_BUNDLE: &str = include_str!(
     "../../schema/orux-models.types.schema.json"
 );
 /// `schema/responses.schema.json`: the submit response, the task status
 /// response and the webhook event, under `$defs`.
 pub const RESPONSES: &str = include_str!("../../schema/responses.schema.json");
-/// `schema/openapi.json`: `POST /api/v1/tasks` and
-/// `GET /api/v1/tasks/{task_id}`, referring to the types bundle and
-/// the responses by their file names.
+/// `schema/openapi.json`: `POST /api/v1/tasks`,
+/// `GET /api/v1/tasks/{task_id}` and the task webhook, one
+/// self-contained document: the types bundle's definitions and the
+/// responses' are under `components/schemas`.
 pub const OPENAPI: &str = include_str!("../../schema/openapi.json");
 /// The standalone schema of one model's request
 /// (`schema/models/<id>.schema.json`), or `None` for an unknown id.

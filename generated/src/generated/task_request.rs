@@ -18,13 +18,13 @@ pub enum Model {
     /// `runway-aleph`: Runway Aleph.
     RunwayAleph,
     /// `kling-v21-master-i2v`: Kling v2.1 Master (I2V).
-    KlingV21MasterI2v,
+    KlingV21MasterI2V,
     /// `kling-v21-master-t2v`: Kling v2.1 Master (T2V).
-    KlingV21MasterT2v,
+    KlingV21MasterT2V,
     /// `kling-v25-i2v-pro`: Kling v2.5 Pro (I2V).
-    KlingV25I2vPro,
+    KlingV25I2VPro,
     /// `kling-v25-t2v-pro`: Kling v2.5 Pro (T2V).
-    KlingV25T2vPro,
+    KlingV25T2VPro,
     /// `kling-avatar-std`: Kling Avatar (Std).
     KlingAvatarStd,
     /// `kling-avatar-pro`: Kling Avatar (Pro).
@@ -32,9 +32,9 @@ pub enum Model {
     /// `hailuo-02`: MiniMax Hailuo 02.
     Hailuo02,
     /// `grok-imagine-t2v`: Grok Imagine (T2V).
-    GrokImagineT2v,
+    GrokImagineT2V,
     /// `grok-imagine-i2v`: Grok Imagine (I2V).
-    GrokImagineI2v,
+    GrokImagineI2V,
     /// `topaz-upscale`: Topaz Video Upscale.
     TopazUpscale,
     /// `infinitalk-audio`: InfiniTalk (Audio-driven).
@@ -49,15 +49,15 @@ impl Model {
         Model::RunwayGen3AlphaTurbo,
         Model::RunwayGen4,
         Model::RunwayAleph,
-        Model::KlingV21MasterI2v,
-        Model::KlingV21MasterT2v,
-        Model::KlingV25I2vPro,
-        Model::KlingV25T2vPro,
+        Model::KlingV21MasterI2V,
+        Model::KlingV21MasterT2V,
+        Model::KlingV25I2VPro,
+        Model::KlingV25T2VPro,
         Model::KlingAvatarStd,
         Model::KlingAvatarPro,
         Model::Hailuo02,
-        Model::GrokImagineT2v,
-        Model::GrokImagineI2v,
+        Model::GrokImagineT2V,
+        Model::GrokImagineI2V,
         Model::TopazUpscale,
         Model::InfinitalkAudio,
     ];
@@ -70,15 +70,15 @@ impl Model {
             Model::RunwayGen3AlphaTurbo => "runway-gen3-alpha-turbo",
             Model::RunwayGen4 => "runway-gen4",
             Model::RunwayAleph => "runway-aleph",
-            Model::KlingV21MasterI2v => "kling-v21-master-i2v",
-            Model::KlingV21MasterT2v => "kling-v21-master-t2v",
-            Model::KlingV25I2vPro => "kling-v25-i2v-pro",
-            Model::KlingV25T2vPro => "kling-v25-t2v-pro",
+            Model::KlingV21MasterI2V => "kling-v21-master-i2v",
+            Model::KlingV21MasterT2V => "kling-v21-master-t2v",
+            Model::KlingV25I2VPro => "kling-v25-i2v-pro",
+            Model::KlingV25T2VPro => "kling-v25-t2v-pro",
             Model::KlingAvatarStd => "kling-avatar-std",
             Model::KlingAvatarPro => "kling-avatar-pro",
             Model::Hailuo02 => "hailuo-02",
-            Model::GrokImagineT2v => "grok-imagine-t2v",
-            Model::GrokImagineI2v => "grok-imagine-i2v",
+            Model::GrokImagineT2V => "grok-imagine-t2v",
+            Model::GrokImagineI2V => "grok-imagine-i2v",
             Model::TopazUpscale => "topaz-upscale",
             Model::InfinitalkAudio => "infinitalk-audio",
         }
@@ -95,18 +95,18 @@ impl Model {
             "runway-gen4" => ::std::option::Option::Some(Model::RunwayGen4),
             "runway-aleph" => ::std::option::Option::Some(Model::RunwayAleph),
             "kling-v21-master-i2v" => {
-                ::std::option::Option::Some(Model::KlingV21MasterI2v)
+                ::std::option::Option::Some(Model::KlingV21MasterI2V)
             }
             "kling-v21-master-t2v" => {
-                ::std::option::Option::Some(Model::KlingV21MasterT2v)
+                ::std::option::Option::Some(Model::KlingV21MasterT2V)
             }
-            "kling-v25-i2v-pro" => ::std::option::Option::Some(Model::KlingV25I2vPro),
-            "kling-v25-t2v-pro" => ::std::option::Option::Some(Model::KlingV25T2vPro),
+            "kling-v25-i2v-pro" => ::std::option::Option::Some(Model::KlingV25I2VPro),
+            "kling-v25-t2v-pro" => ::std::option::Option::Some(Model::KlingV25T2VPro),
             "kling-avatar-std" => ::std::option::Option::Some(Model::KlingAvatarStd),
             "kling-avatar-pro" => ::std::option::Option::Some(Model::KlingAvatarPro),
             "hailuo-02" => ::std::option::Option::Some(Model::Hailuo02),
-            "grok-imagine-t2v" => ::std::option::Option::Some(Model::GrokImagineT2v),
-            "grok-imagine-i2v" => ::std::option::Option::Some(Model::GrokImagineI2v),
+            "grok-imagine-t2v" => ::std::option::Option::Some(Model::GrokImagineT2V),
+            "grok-imagine-i2v" => ::std::option::Option::Some(Model::GrokImagineI2V),
             "topaz-upscale" => ::std::option::Option::Some(Model::TopazUpscale),
             "infinitalk-audio" => ::std::option::Option::Some(Model::InfinitalkAudio),
             _ => ::std::option::Option::None,
@@ -123,15 +123,15 @@ impl Model {
             }
             Model::RunwayGen4 => &crate::generated::catalog::RUNWAY_GEN4,
             Model::RunwayAleph => &crate::generated::catalog::RUNWAY_ALEPH,
-            Model::KlingV21MasterI2v => &crate::generated::catalog::KLING_V21_MASTER_I2V,
-            Model::KlingV21MasterT2v => &crate::generated::catalog::KLING_V21_MASTER_T2V,
-            Model::KlingV25I2vPro => &crate::generated::catalog::KLING_V25_I2V_PRO,
-            Model::KlingV25T2vPro => &crate::generated::catalog::KLING_V25_T2V_PRO,
+            Model::KlingV21MasterI2V => &crate::generated::catalog::KLING_V21_MASTER_I2V,
+            Model::KlingV21MasterT2V => &crate::generated::catalog::KLING_V21_MASTER_T2V,
+            Model::KlingV25I2VPro => &crate::generated::catalog::KLING_V25_I2V_PRO,
+            Model::KlingV25T2VPro => &crate::generated::catalog::KLING_V25_T2V_PRO,
             Model::KlingAvatarStd => &crate::generated::catalog::KLING_AVATAR_STD,
             Model::KlingAvatarPro => &crate::generated::catalog::KLING_AVATAR_PRO,
             Model::Hailuo02 => &crate::generated::catalog::HAILUO_02,
-            Model::GrokImagineT2v => &crate::generated::catalog::GROK_IMAGINE_T2V,
-            Model::GrokImagineI2v => &crate::generated::catalog::GROK_IMAGINE_I2V,
+            Model::GrokImagineT2V => &crate::generated::catalog::GROK_IMAGINE_T2V,
+            Model::GrokImagineI2V => &crate::generated::catalog::GROK_IMAGINE_I2V,
             Model::TopazUpscale => &crate::generated::catalog::TOPAZ_UPSCALE,
             Model::InfinitalkAudio => &crate::generated::catalog::INFINITALK_AUDIO,
         }
@@ -187,21 +187,21 @@ impl Model {
                 crate::generated::models::runway_aleph::validate(entries, reader)
                     .map(TaskRequest::RunwayAleph)
             }
-            Model::KlingV21MasterI2v => {
+            Model::KlingV21MasterI2V => {
                 crate::generated::models::kling_v21_master_i2v::validate(entries, reader)
-                    .map(TaskRequest::KlingV21MasterI2v)
+                    .map(TaskRequest::KlingV21MasterI2V)
             }
-            Model::KlingV21MasterT2v => {
+            Model::KlingV21MasterT2V => {
                 crate::generated::models::kling_v21_master_t2v::validate(entries, reader)
-                    .map(TaskRequest::KlingV21MasterT2v)
+                    .map(TaskRequest::KlingV21MasterT2V)
             }
-            Model::KlingV25I2vPro => {
+            Model::KlingV25I2VPro => {
                 crate::generated::models::kling_v25_i2v_pro::validate(entries, reader)
-                    .map(TaskRequest::KlingV25I2vPro)
+                    .map(TaskRequest::KlingV25I2VPro)
             }
-            Model::KlingV25T2vPro => {
+            Model::KlingV25T2VPro => {
                 crate::generated::models::kling_v25_t2v_pro::validate(entries, reader)
-                    .map(TaskRequest::KlingV25T2vPro)
+                    .map(TaskRequest::KlingV25T2VPro)
             }
             Model::KlingAvatarStd => {
                 crate::generated::models::kling_avatar_std::validate(entries, reader)
@@ -215,13 +215,13 @@ impl Model {
                 crate::generated::models::hailuo_02::validate(entries, reader)
                     .map(TaskRequest::Hailuo02)
             }
-            Model::GrokImagineT2v => {
+            Model::GrokImagineT2V => {
                 crate::generated::models::grok_imagine_t2v::validate(entries, reader)
-                    .map(TaskRequest::GrokImagineT2v)
+                    .map(TaskRequest::GrokImagineT2V)
             }
-            Model::GrokImagineI2v => {
+            Model::GrokImagineI2V => {
                 crate::generated::models::grok_imagine_i2v::validate(entries, reader)
-                    .map(TaskRequest::GrokImagineI2v)
+                    .map(TaskRequest::GrokImagineI2V)
             }
             Model::TopazUpscale => {
                 crate::generated::models::topaz_upscale::validate(entries, reader)
@@ -269,16 +269,16 @@ pub enum TaskRequest {
     RunwayAleph(crate::generated::models::RunwayAlephRequest),
     /// `"model": "kling-v21-master-i2v"`: Kling v2.1 Master (I2V).
     #[serde(rename = "kling-v21-master-i2v")]
-    KlingV21MasterI2v(crate::generated::models::KlingV21MasterI2vRequest),
+    KlingV21MasterI2V(crate::generated::models::KlingV21MasterI2VRequest),
     /// `"model": "kling-v21-master-t2v"`: Kling v2.1 Master (T2V).
     #[serde(rename = "kling-v21-master-t2v")]
-    KlingV21MasterT2v(crate::generated::models::KlingV21MasterT2vRequest),
+    KlingV21MasterT2V(crate::generated::models::KlingV21MasterT2VRequest),
     /// `"model": "kling-v25-i2v-pro"`: Kling v2.5 Pro (I2V).
     #[serde(rename = "kling-v25-i2v-pro")]
-    KlingV25I2vPro(crate::generated::models::KlingV25I2vProRequest),
+    KlingV25I2VPro(crate::generated::models::KlingV25I2VProRequest),
     /// `"model": "kling-v25-t2v-pro"`: Kling v2.5 Pro (T2V).
     #[serde(rename = "kling-v25-t2v-pro")]
-    KlingV25T2vPro(crate::generated::models::KlingV25T2vProRequest),
+    KlingV25T2VPro(crate::generated::models::KlingV25T2VProRequest),
     /// `"model": "kling-avatar-std"`: Kling Avatar (Std).
     #[serde(rename = "kling-avatar-std")]
     KlingAvatarStd(crate::generated::models::KlingAvatarStdRequest),
@@ -290,10 +290,10 @@ pub enum TaskRequest {
     Hailuo02(crate::generated::models::Hailuo02Request),
     /// `"model": "grok-imagine-t2v"`: Grok Imagine (T2V).
     #[serde(rename = "grok-imagine-t2v")]
-    GrokImagineT2v(crate::generated::models::GrokImagineT2vRequest),
+    GrokImagineT2V(crate::generated::models::GrokImagineT2VRequest),
     /// `"model": "grok-imagine-i2v"`: Grok Imagine (I2V).
     #[serde(rename = "grok-imagine-i2v")]
-    GrokImagineI2v(crate::generated::models::GrokImagineI2vRequest),
+    GrokImagineI2V(crate::generated::models::GrokImagineI2VRequest),
     /// `"model": "topaz-upscale"`: Topaz Video Upscale.
     #[serde(rename = "topaz-upscale")]
     TopazUpscale(crate::generated::models::TopazUpscaleRequest),
@@ -311,15 +311,15 @@ impl TaskRequest {
             TaskRequest::RunwayGen3AlphaTurbo(_) => Model::RunwayGen3AlphaTurbo,
             TaskRequest::RunwayGen4(_) => Model::RunwayGen4,
             TaskRequest::RunwayAleph(_) => Model::RunwayAleph,
-            TaskRequest::KlingV21MasterI2v(_) => Model::KlingV21MasterI2v,
-            TaskRequest::KlingV21MasterT2v(_) => Model::KlingV21MasterT2v,
-            TaskRequest::KlingV25I2vPro(_) => Model::KlingV25I2vPro,
-            TaskRequest::KlingV25T2vPro(_) => Model::KlingV25T2vPro,
+            TaskRequest::KlingV21MasterI2V(_) => Model::KlingV21MasterI2V,
+            TaskRequest::KlingV21MasterT2V(_) => Model::KlingV21MasterT2V,
+            TaskRequest::KlingV25I2VPro(_) => Model::KlingV25I2VPro,
+            TaskRequest::KlingV25T2VPro(_) => Model::KlingV25T2VPro,
             TaskRequest::KlingAvatarStd(_) => Model::KlingAvatarStd,
             TaskRequest::KlingAvatarPro(_) => Model::KlingAvatarPro,
             TaskRequest::Hailuo02(_) => Model::Hailuo02,
-            TaskRequest::GrokImagineT2v(_) => Model::GrokImagineT2v,
-            TaskRequest::GrokImagineI2v(_) => Model::GrokImagineI2v,
+            TaskRequest::GrokImagineT2V(_) => Model::GrokImagineT2V,
+            TaskRequest::GrokImagineI2V(_) => Model::GrokImagineI2V,
             TaskRequest::TopazUpscale(_) => Model::TopazUpscale,
             TaskRequest::InfinitalkAudio(_) => Model::InfinitalkAudio,
         }

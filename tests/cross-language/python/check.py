@@ -1,10 +1,10 @@
 """The JSON Schema bundle and the OpenAPI document, as a Python user meets them.
 
 1. Every schema file passes `Draft202012Validator.check_schema`.
-2. `openapi.json` passes `openapi-spec-validator` (which follows its references
-   into the bundle and the response schemas beside it); its request examples
-   are valid under the bundle, its response examples under the response
-   schemas.
+2. `openapi.json` passes `openapi-spec-validator` (it is self-contained:
+   every schema is under `components/schemas`); its request examples are
+   valid under the bundle, its response examples under their schemas in the
+   document itself.
 3. Every body of the request corpus, read with the standard `json` module and
    validated with `Draft202012Validator`, gets the corpus's verdict and error
    paths, except for the cases `../schema-gaps.json` lists for `python` (which
@@ -32,31 +32,21 @@ Usage: check.py REPO_ROOT. Prints one line per failure and a closing
 "python: N passed, M failed" line; exits 1 on any failure.
 """
 
-import base64
 import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.readers import read_from_filename
 
+from corpus import Tally, excused_cases, load_corpus
+
 HARNESS = "python"
-
-
-class Tally:
-    def __init__(self):
-        self.passed = 0
-        self.failures = []
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failures.append(f"{name}: {detail}")
-            print(f"FAIL {name}: {detail}")
 
 
 def escape(key):
@@ -88,40 +78,6 @@ def definition(document, name):
         "$ref": f"#/$defs/{name}",
         "$defs": document["$defs"],
     }
-
-
-def load_corpus(root):
-    cases = []
-    for path in sorted((root / "tests/corpus/requests").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            if "body" in case:
-                # Compact, in the key order written (dicts keep it).
-                body = json.dumps(case["body"], separators=(",", ":"), ensure_ascii=False)
-                body = body.encode("utf-8")
-            elif "raw" in case:
-                body = case["raw"].encode("utf-8")
-            else:
-                body = base64.b64decode(case["raw_base64"])
-            case["bytes"] = body
-            cases.append(case)
-    return cases
-
-
-def excused_cases(root, cases):
-    gaps = json.loads((root / "tests/cross-language/schema-gaps.json").read_text(encoding="utf-8"))
-    names = {case["name"] for case in cases}
-    excused = {}
-    for gap in gaps["gaps"]:
-        if HARNESS not in gap["harnesses"]:
-            continue
-        for name in gap["cases"]:
-            if name not in names:
-                raise SystemExit(f"schema-gaps.json: {gap['rule']}: no corpus case {name}")
-            excused[name] = gap["rule"]
-    return excused
 
 
 class Bundle:
@@ -236,8 +192,10 @@ def main(root):
         errors = [e.message for e in bundle.root.iter_errors(example["value"])]
         tally.check(f"OpenAPI example {name}", not errors, "; ".join(errors))
 
-    # The response examples (the docs' own) are valid under the response schemas.
-    responses = json.loads((schema_dir / "responses.schema.json").read_text(encoding="utf-8"))
+    # The response examples (the docs' own) are valid under their schemas, as
+    # the document states them.
+    components = json.loads(json.dumps(spec["components"]["schemas"]).replace("#/components/schemas/", "#/$defs/"))
+    in_document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": components}
     for route, operations in spec["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
@@ -245,13 +203,12 @@ def main(root):
                 if not media or "example" not in media:
                     continue
                 component = media["schema"]["$ref"].rsplit("/", 1)[-1]
-                target = spec["components"]["schemas"][component]["$ref"].split("#/$defs/")[1]
-                validator = Draft202012Validator(definition(responses, target))
+                validator = Draft202012Validator(definition(in_document, component))
                 errors = [e.message for e in validator.iter_errors(media["example"])]
                 tally.check(f"{method.upper()} {route} {status} example", not errors, "; ".join(errors))
 
     # The error bodies of `components.responses` match the error schema.
-    errors_schema = Draft202012Validator(definition(responses, "ErrorResponse"))
+    errors_schema = Draft202012Validator(definition(in_document, "ErrorResponse"))
     components = spec["components"].get("responses", {})
     tally.check("OpenAPI error responses", len(components) >= 8, f"{sorted(components)}")
     for name, response in components.items():
@@ -260,7 +217,7 @@ def main(root):
         tally.check(f"OpenAPI response {name} example", not problems, "; ".join(problems))
 
     cases = load_corpus(root)
-    excused = excused_cases(root, cases)
+    excused = excused_cases(root, cases, HARNESS)
     singles = 0
     for case in cases:
         instance, valid, errors, paths = bundle.outcome(case["bytes"])

@@ -6,6 +6,7 @@ mod hostile_input;
 mod hostile_specs;
 mod json_schema;
 mod model_reference;
+mod openapi;
 mod properties;
 mod request_corpus;
 mod spec_derived;

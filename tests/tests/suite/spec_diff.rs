@@ -183,3 +183,66 @@ fn reversing_a_change_reverses_its_class() {
         assert_eq!(diff(&old, &new).bump(), reverse, "{name} reversed");
     }
 }
+
+/// The OpenAPI document generated from a spec.
+fn openapi(text: &str, name: &str) -> serde_json::Value {
+    let files = orux_codegen::generate(text, name).expect("the spec generates");
+    let file = files
+        .iter()
+        .find(|f| f.path == Path::new("schema/openapi.json"))
+        .expect("an OpenAPI document");
+    serde_json::from_str(&file.contents).expect("JSON")
+}
+
+/// `value` without what only people read: descriptions, summaries and
+/// examples (keys inside `properties` are field names, and stay).
+fn rules_only(value: &serde_json::Value, in_properties: bool) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| {
+                    in_properties
+                        || !matches!(
+                            key.as_str(),
+                            "description" | "summary" | "examples" | "example"
+                        )
+                })
+                .map(|(key, item)| {
+                    (
+                        key.clone(),
+                        rules_only(item, !in_properties && key == "properties"),
+                    )
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|i| rules_only(i, false)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The OpenAPI document's parts change as the diff classifies the spec
+/// change: not at all without a change, and only in what people read for a
+/// docs change. A change of its rules (schemas, names, required lists,
+/// defaults, the discriminator) is always additive or breaking. (Some
+/// breaking changes show in annotations only: a directive removed is a
+/// warning, written in a description, and a Rust constant.)
+#[test]
+fn the_openapi_document_changes_as_classified() {
+    let old_text = spec_text();
+    let old = openapi(&old_text, "models.yaml");
+    let mut rules_changed = 0;
+    for case in CASES {
+        let new = openapi(&apply(case), "new.yaml");
+        if case.bump == Bump::None {
+            assert_eq!(old, new, "{}", case.name);
+            continue;
+        }
+        assert_ne!(old, new, "{}: the document shows the change", case.name);
+        if rules_only(&old, false) != rules_only(&new, false) {
+            rules_changed += 1;
+            assert!(case.bump >= Bump::Minor, "{}: a rule changed", case.name);
+        }
+    }
+    assert!(rules_changed >= 10, "{rules_changed} cases change a rule");
+}

@@ -48,7 +48,11 @@ fn strings(value: &Value) -> Vec<&str> {
 fn the_error_schema_is_the_error_type() {
     let document = responses();
     let schema = compile(&document, "ErrorResponse");
-    let error_def = &document["$defs"]["ErrorResponse"]["properties"]["error"];
+    let error_def = &document["$defs"]["ErrorObject"];
+    assert_eq!(
+        document["$defs"]["ErrorResponse"]["properties"]["error"]["$ref"],
+        "#/$defs/ErrorObject"
+    );
     let codes = strings(&error_def["properties"]["code"]["examples"]);
     let all: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(codes, all, "the schema lists the wire's codes, in order");
@@ -131,7 +135,12 @@ fn the_openapi_document_uses_the_wire_words() {
             };
             let name = reference.rsplit('/').next().unwrap_or_default();
             let code = ErrorCode::parse(name).unwrap_or_else(|| panic!("{reference}"));
-            assert_eq!(status, &code.status().to_string(), "{reference}");
+            // `internal` stands for every 5xx (a 503 too).
+            let five_xx = code == ErrorCode::Internal && status.starts_with('5');
+            assert!(
+                five_xx || status == &code.status().to_string(),
+                "{status}: {reference}"
+            );
         }
     }
     let headers: Vec<&str> = document["webhooks"]["taskFinished"]["post"]["parameters"]

@@ -18,15 +18,21 @@
 //! - **The types bundle** (`orux-models.types.schema.json`) keeps `oneOf`
 //!   over the requests plus an OpenAPI `discriminator`: code generators
 //!   (json-schema-to-typescript, datamodel-code-generator, OpenAPI
-//!   generators) turn that into a real tagged union and ignore `if`/`then`.
-//!   The OpenAPI document refers to this one.
+//!   generators) turn that into a real tagged union, and they ignore
+//!   `if`/`then`, so nothing in it uses one. The OpenAPI document holds the
+//!   same `TaskRequest` and definitions under `components/schemas`.
 //!
-//! Both refer to the same `$defs`, so the verdict on a body is the same.
+//! The definitions are the same in both except `ImageInput`, which combines
+//! the same three shapes for each audience (see `defs::image_input`); the
+//! verdict on a body is the same.
 
 use serde_json::{Map, Value, json};
 
 use super::defs::{self, Definitions, MODEL, reference};
 use super::{BASE_ID, BUNDLE_FILE, DIALECT, TYPES_FILE, model_file, notice};
+
+/// The request body's type: the Rust `TaskRequest` enum.
+pub(super) const TASK_REQUEST: &str = "TaskRequest";
 use crate::ir::{Ir, Model};
 
 /// The validation bundle: `TaskRequest` at the root as a dispatch on
@@ -37,9 +43,9 @@ pub(super) fn validation_bundle(ir: &Ir, defs: &Definitions) -> Value {
         "$schema": DIALECT,
         "$id": format!("{BASE_ID}{BUNDLE_FILE}"),
         "$comment": notice(),
-        "title": "TaskRequest",
+        "title": TASK_REQUEST,
         "description": format!(
-            "A request body for `POST /api/v1/tasks`: the request of one of the {} models, chosen by `model`. Each model accepts exactly the fields its own schema lists. This bundle is shaped for validators (a dispatch on `model`); code generators read `{TYPES_FILE}`.",
+            "A request body for `POST /api/v1/tasks`: the request of one of the {} models, chosen by `model`. Each model accepts exactly the fields its own schema lists. This bundle is shaped for validators (a dispatch on `model`); code generators read `{TYPES_FILE}` or the OpenAPI document.",
             ir.models.len()
         ),
         "type": "object",
@@ -85,9 +91,15 @@ fn dispatch(models: &[&Model]) -> Value {
     }
 }
 
-/// The types bundle: `TaskRequest` at the root as `oneOf` over the requests
-/// with a `discriminator`, every definition under `$defs`.
-pub(super) fn types_bundle(ir: &Ir, defs: &Definitions) -> Value {
+/// `TaskRequest` for code generators: `oneOf` over the requests with a
+/// `discriminator` on `model`. The root of the types bundle, and (with its
+/// references relocated) `TaskRequest` in the OpenAPI document.
+///
+/// Only `oneOf` and the discriminator: a `type` or `properties` beside them
+/// makes generators intersect the union with an open object type, which
+/// turns off TypeScript's excess-property checks. An unknown `model` matches
+/// no branch, since each request fixes its own id.
+pub(super) fn task_request(ir: &Ir) -> Value {
     let branches: Vec<Value> = ir
         .models
         .iter()
@@ -98,33 +110,49 @@ pub(super) fn types_bundle(ir: &Ir, defs: &Definitions) -> Value {
         .iter()
         .map(|m| (m.id.clone(), json!(format!("#/$defs/{}", m.struct_name()))))
         .collect();
-    let root = json!({
-        "$schema": DIALECT,
-        "$id": format!("{BASE_ID}{TYPES_FILE}"),
-        "$comment": notice(),
-        "title": "TaskRequest",
+    json!({
+        "title": TASK_REQUEST,
         "description": format!(
-            "A request body for `POST /api/v1/tasks`: the request of one of the {} models, chosen by `model`. Each model accepts exactly the fields its own schema lists. This bundle is shaped for code generators (a discriminated union); validators get field-level errors faster from `{BUNDLE_FILE}`.",
+            "A request body for `POST /api/v1/tasks`: the request of one of the {} models, chosen by `model`. Each model accepts exactly the fields its own schema lists.",
             ir.models.len()
         ),
-        "type": "object",
-        "required": ["model"],
-        // Not `properties`: generators would intersect the union with an open
-        // object type, which turns off TypeScript's excess-property checks.
-        "dependentSchemas": { "model": { "properties": { "model": reference(MODEL) } } },
         "oneOf": branches,
         "discriminator": { "propertyName": "model", "mapping": mapping },
-    });
-    finish(ir, defs, root)
+    })
+}
+
+/// The types bundle: [`task_request`] at the root, every definition under
+/// `$defs`.
+pub(super) fn types_bundle(ir: &Ir, defs: &Definitions) -> Value {
+    let mut root = Map::new();
+    root.insert("$schema".to_owned(), json!(DIALECT));
+    root.insert("$id".to_owned(), json!(format!("{BASE_ID}{TYPES_FILE}")));
+    root.insert("$comment".to_owned(), json!(notice()));
+    if let Value::Object(request) = task_request(ir) {
+        root.extend(request);
+    }
+    let mut root = Value::Object(root);
+    if let Value::Object(map) = &mut root {
+        let examples = examples(ir);
+        if !examples.is_empty() {
+            map.insert("examples".to_owned(), Value::Array(examples));
+        }
+        map.insert("$defs".to_owned(), Value::Object(defs.all()));
+    }
+    root
+}
+
+/// Every docs example, as a body.
+fn examples(ir: &Ir) -> Vec<Value> {
+    ir.models
+        .iter()
+        .flat_map(|m| m.examples.iter().map(move |e| defs::example_body(m, e)))
+        .collect()
 }
 
 /// Adds the examples and the definitions `root` reaches.
 fn finish(ir: &Ir, defs: &Definitions, mut root: Value) -> Value {
-    let examples: Vec<Value> = ir
-        .models
-        .iter()
-        .flat_map(|m| m.examples.iter().map(move |e| defs::example_body(m, e)))
-        .collect();
+    let examples = examples(ir);
     let reachable = defs.reachable(&root);
     if let Value::Object(map) = &mut root {
         if !examples.is_empty() {

@@ -1,25 +1,26 @@
-//! The `$defs` of the bundle: the model ids, one request schema per model, and
+//! The request definitions: the model ids, one request schema per model, and
 //! the shared definitions the requests refer to (value sets, https URL, image
-//! data URI, image input, constrained strings such as the prompt).
+//! data URI, task reference, image input).
+//!
+//! Every definition is named by the Rust type it mirrors, through
+//! [`naming`](crate::naming) like the Rust code, and carries that name as its
+//! `title` too: generators name a type by one or the other, so each language
+//! gets the Rust name (`Sora2Request`, `AspectRatio`, `ImageInput`) and never
+//! one of its own (`ImageInput1`, `KlingV25ProI2VRequest`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use crate::ir::{Field, FieldType, Ir, Literal, Model, RequestExample, SetKind, StringRules};
-use crate::naming;
 // The runtime's own regexes, so the schema says what the validator says.
 use orux_runtime::__private::{DATA_URI_PATTERN, HTTPS_URL_PATTERN};
 
-// Shared definitions are named like the Rust types they mirror and carry no
-// `title`: type generators then inline them where used (`duration?: 5 | 10`)
-// instead of minting a numbered type for every use that adds a description.
-// Only the requests have a title, the model's name from `models.yaml`.
-
-/// The definition of the model ids (named like the Rust `Model` enum).
+/// The definition of the model ids (the Rust `Model` enum).
 pub(super) const MODEL: &str = "Model";
 const HTTPS_URL: &str = "HttpsUrl";
 const DATA_URI: &str = "DataUri";
+const TASK_REF: &str = "TaskRef";
 const IMAGE_INPUT: &str = "ImageInput";
 
 /// Selects the data URI shape of an image input, exactly as the runtime's
@@ -27,32 +28,39 @@ const IMAGE_INPUT: &str = "ImageInput";
 /// any other string must be an https URL.
 const DATA_URI_PREFIX_PATTERN: &str = "^data:";
 
+/// Who reads the definitions: the two differ only in how [`IMAGE_INPUT`]
+/// combines its three shapes (see [`image_input`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Audience {
+    /// JSON Schema validators (the validation bundle, the standalone schemas).
+    Validators,
+    /// Code generators (the types bundle, the OpenAPI document).
+    Generators,
+}
+
 /// Every definition, in bundle order, plus what is needed to look them up.
 pub(super) struct Definitions {
     entries: Vec<(String, Value)>,
     /// The position of each name in `entries` (the first, should one repeat),
-    /// so that looking up a model's request or a reference stays logarithmic:
-    /// with a scan, the standalone schemas cost quadratic time in the number
-    /// of models (4 s of 12 for 10,000 models, BENCHMARKS.md).
+    /// so that looking up a model's request stays logarithmic: with a scan,
+    /// the standalone schemas cost quadratic time in the number of models
+    /// (4 s of 12 for 10,000 models, BENCHMARKS.md).
     index: BTreeMap<String, usize>,
 }
 
 impl Definitions {
-    /// All definitions for `ir`.
+    /// All definitions for `ir`, shaped for `audience`.
     /// `Err` says what is wrong with an IR that lowering never produces.
-    pub(super) fn new(ir: &Ir) -> Result<Definitions, String> {
-        let strings = SharedStrings::new(ir);
+    pub(super) fn new(ir: &Ir, audience: Audience) -> Result<Definitions, String> {
         let mut entries = vec![(MODEL.to_owned(), model_ids(ir))];
         for model in &ir.models {
-            entries.push((model.struct_name(), request(ir, model, &strings)?));
-        }
-        for shared in &strings.0 {
-            entries.push((shared.name.clone(), shared.schema()));
+            entries.push((model.struct_name(), request(ir, model)?));
         }
         entries.extend([
             (HTTPS_URL.to_owned(), https_url()),
             (DATA_URI.to_owned(), data_uri()),
-            (IMAGE_INPUT.to_owned(), image_input()),
+            (TASK_REF.to_owned(), task_ref()),
+            (IMAGE_INPUT.to_owned(), image_input(audience)),
         ]);
         for set in &ir.value_sets {
             let (ty, values): (&str, Vec<Value>) = match set.kind {
@@ -76,6 +84,9 @@ impl Definitions {
                 }),
             ));
         }
+        for (name, schema) in &mut entries {
+            titled(name, schema);
+        }
         let mut index = BTreeMap::new();
         for (at, (name, _)) in entries.iter().enumerate() {
             index.entry(name.clone()).or_insert(at);
@@ -89,11 +100,16 @@ impl Definitions {
         self.entries.get(at).map(|(_, value)| value)
     }
 
+    /// Every definition, in bundle order.
+    pub(super) fn all(&self) -> Map<String, Value> {
+        self.entries.iter().cloned().collect()
+    }
+
     /// The definitions `value` refers to, directly or through other definitions,
     /// in bundle order (unused ones are left out).
     pub(super) fn reachable(&self, value: &Value) -> Map<String, Value> {
         // Positions, so that iterating the set gives bundle order.
-        let mut found = BTreeSet::new();
+        let mut found = std::collections::BTreeSet::new();
         let mut pending = Vec::new();
         refs(value, &mut pending);
         while let Some(name) = pending.pop() {
@@ -112,9 +128,64 @@ impl Definitions {
     }
 }
 
+/// Puts `"title": name` first in `schema`.
+pub(super) fn titled(name: &str, schema: &mut Value) {
+    if let Value::Object(map) = schema {
+        let mut with_title = Map::new();
+        with_title.insert("title".to_owned(), Value::String(name.to_owned()));
+        with_title.extend(
+            std::mem::take(map)
+                .into_iter()
+                .filter(|(k, _)| k != "title"),
+        );
+        *map = with_title;
+    }
+}
+
 /// `{"$ref": "#/$defs/<name>"}`.
 pub(super) fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/$defs/{name}") })
+}
+
+/// `value` with every local reference (`#/$defs/<name>`, in a `$ref` or a
+/// discriminator's `mapping`) pointing at `prefix<name>` instead: the same
+/// definitions, placed under another key (`#/components/schemas/` in the
+/// OpenAPI document).
+pub(super) fn relocated(value: &Value, prefix: &str) -> Value {
+    let target = |item: &Value| match item.as_str().and_then(|t| t.strip_prefix("#/$defs/")) {
+        Some(name) => Value::String(format!("{prefix}{name}")),
+        None => item.clone(),
+    };
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, item)| {
+                    let item = match (key.as_str(), item) {
+                        ("$ref", Value::String(_)) => target(item),
+                        ("discriminator", Value::Object(discriminator)) => Value::Object(
+                            discriminator
+                                .iter()
+                                .map(|(k, v)| match (k.as_str(), v) {
+                                    ("mapping", Value::Object(mapping)) => (
+                                        k.clone(),
+                                        mapping
+                                            .iter()
+                                            .map(|(id, to)| (id.clone(), target(to)))
+                                            .collect(),
+                                    ),
+                                    _ => (k.clone(), v.clone()),
+                                })
+                                .collect(),
+                        ),
+                        _ => relocated(item, prefix),
+                    };
+                    (key.clone(), item)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|i| relocated(i, prefix)).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The names of the local definitions `value` refers to.
@@ -194,7 +265,7 @@ fn model_ids(ir: &Ir) -> Value {
 }
 
 /// One model's request: its fields, nothing else, `model` fixed to its id.
-fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, String> {
+fn request(ir: &Ir, model: &Model) -> Result<Value, String> {
     let mut properties = Map::new();
     properties.insert(
         "model".to_owned(),
@@ -205,7 +276,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, Str
         }),
     );
     for field in &model.fields {
-        properties.insert(field.wire_name.clone(), property(ir, field, strings)?);
+        properties.insert(field.wire_name.clone(), property(ir, field)?);
     }
     let required: Vec<&str> = std::iter::once("model")
         .chain(
@@ -220,8 +291,7 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, Str
         .chain(model.examples.iter().map(|e| example_body(model, e)))
         .collect();
     Ok(json!({
-        "title": format!("{} request", model.name),
-        "description": model.description,
+        "description": format!("A {} request. {}", model.name, model.description),
         "type": "object",
         "properties": properties,
         "required": required,
@@ -231,12 +301,9 @@ fn request(ir: &Ir, model: &Model, strings: &SharedStrings) -> Result<Value, Str
 }
 
 /// The schema of one field: its type and constraints, then its annotations.
-fn property(ir: &Ir, field: &Field, strings: &SharedStrings) -> Result<Value, String> {
+fn property(ir: &Ir, field: &Field) -> Result<Value, String> {
     let mut schema = match &field.ty {
-        FieldType::String(rules) => match strings.name_for(field) {
-            Some(name) => reference(name),
-            None => string_schema(rules),
-        },
+        FieldType::String(rules) => string_schema(rules),
         FieldType::Url => reference(HTTPS_URL),
         FieldType::Boolean => json!({ "type": "boolean" }),
         FieldType::Enum(id) => match ir.value_set(*id) {
@@ -300,25 +367,10 @@ fn data_uri() -> Value {
     })
 }
 
-/// The three shapes of an image input.
-///
-/// Written with `type` plus `if`/`then` rather than `anyOf` over three shapes,
-/// so that every validator reports what the Rust validator reports: one error
-/// at the field for a bad string (checked as a data URI when it starts with
-/// `data:`, else as a URL, like `ImageInput::parse`), and errors at
-/// `/image/task_id` or `/image/<key>` for a bad object (the object keywords
-/// beside `if` ignore strings). Type generators still read it as
-/// `string | {task_id: string}`.
-fn image_input() -> Value {
+fn task_ref() -> Value {
     json!({
-        "description": "A starting image in one of three shapes: an https URL, an image data URI (`data:image/png;base64,...`), or `{\"task_id\": \"img_...\"}` naming an earlier Orux AI task that produced an image.",
-        "type": ["string", "object"],
-        "if": { "type": "string" },
-        "then": {
-            "if": { "pattern": DATA_URI_PREFIX_PATTERN },
-            "then": reference(DATA_URI),
-            "else": reference(HTTPS_URL),
-        },
+        "description": "An image produced by an earlier Orux AI task, named by its id.",
+        "type": "object",
         "properties": {
             "task_id": {
                 "type": "string",
@@ -331,93 +383,35 @@ fn image_input() -> Value {
     })
 }
 
-/// A constrained string field that several models share under one wire name
-/// with the same limits (`prompt`): one definition, named after the field.
-struct SharedString {
-    wire: String,
-    name: String,
-    min: Option<u64>,
-    max: Option<u64>,
-}
-
-impl SharedString {
-    fn schema(&self) -> Value {
-        let words = match (self.min, self.max) {
-            (Some(1), None) => "A non-empty string.".to_owned(),
-            (Some(1), Some(max)) => format!("A non-empty string of at most {max} characters."),
-            (Some(min), None) => format!("A string of at least {min} characters."),
-            (Some(min), Some(max)) => format!("A string of {min} to {max} characters."),
-            (None, Some(max)) => format!("A string of at most {max} characters."),
-            (None, None) => "A string.".to_owned(),
-        };
-        let mut map = Map::new();
-        map.insert("description".to_owned(), json!(words));
-        if let Value::Object(limits) = string_schema(&StringRules {
-            min_length: self.min,
-            max_length: self.max,
-            directives: None,
-        }) {
-            map.extend(limits);
-        }
-        Value::Object(map)
-    }
-}
-
-/// The shared constrained strings of a spec, in order of first use.
-struct SharedStrings(Vec<SharedString>);
-
-impl SharedStrings {
-    fn new(ir: &Ir) -> SharedStrings {
-        // Names the bundle uses otherwise; a field whose name would clash stays inline.
-        let mut taken: BTreeSet<String> = [MODEL, HTTPS_URL, DATA_URI, IMAGE_INPUT, "TaskRequest"]
-            .into_iter()
-            .map(str::to_owned)
-            .chain(ir.value_sets.iter().map(|s| s.rust_name.clone()))
-            .chain(ir.models.iter().map(Model::struct_name))
-            .collect();
-        let mut shared: Vec<SharedString> = Vec::new();
-        let mut wires: Vec<&str> = Vec::new();
-        for field in ir.models.iter().flat_map(|m| &m.fields) {
-            if let FieldType::String(rules) = &field.ty
-                && (rules.min_length.is_some() || rules.max_length.is_some())
-                && !wires.contains(&field.wire_name.as_str())
-            {
-                wires.push(&field.wire_name);
-            }
-        }
-        for wire in wires {
-            let limits: Vec<(Option<u64>, Option<u64>)> = ir
-                .models
-                .iter()
-                .flat_map(|m| &m.fields)
-                .filter(|f| f.wire_name == wire)
-                .map(|f| match &f.ty {
-                    FieldType::String(rules) => (rules.min_length, rules.max_length),
-                    _ => (None, None),
-                })
-                .collect();
-            let same = limits.windows(2).all(|pair| pair[0] == pair[1]);
-            let Some(name) = naming::type_name(wire) else {
-                continue;
-            };
-            if same && limits.len() > 1 && taken.insert(name.clone()) {
-                let (min, max) = limits[0];
-                shared.push(SharedString {
-                    wire: wire.to_owned(),
-                    name,
-                    min,
-                    max,
-                });
-            }
-        }
-        SharedStrings(shared)
-    }
-
-    /// The shared definition a string field uses, if any.
-    fn name_for(&self, field: &Field) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|s| s.wire == field.wire_name)
-            .map(|s| s.name.as_str())
+/// The three shapes of an image input, each a named definition.
+///
+/// For generators, an `anyOf` of the three: every generator turns it into a
+/// union of the three types (with each string's pattern where the language
+/// can check one). Validators report an `anyOf` that fails as one error at
+/// the field, so the validators' shape chooses the shape first, exactly as
+/// `ImageInput::parse` does (an object is a task reference; a string
+/// starting with `data:` is a data URI, any other string a URL) and then
+/// reports what the Rust validator reports: one error at the field for a bad
+/// string, errors at `/image/task_id` or `/image/<key>` for a bad object.
+/// Both accept the same values (the data URI and URL patterns exclude each
+/// other); a test checks it on the corpus.
+fn image_input(audience: Audience) -> Value {
+    let description = "A starting image in one of three shapes: an https URL, an image data URI (`data:image/png;base64,...`), or `{\"task_id\": \"img_...\"}` naming an earlier Orux AI task that produced an image.";
+    match audience {
+        Audience::Generators => json!({
+            "description": description,
+            "anyOf": [reference(DATA_URI), reference(HTTPS_URL), reference(TASK_REF)],
+        }),
+        Audience::Validators => json!({
+            "description": description,
+            "type": ["string", "object"],
+            "if": { "type": "string" },
+            "then": {
+                "if": { "pattern": DATA_URI_PREFIX_PATTERN },
+                "then": reference(DATA_URI),
+                "else": reference(HTTPS_URL),
+            },
+            "else": reference(TASK_REF),
+        }),
     }
 }

@@ -57,13 +57,17 @@ fn notice() -> String {
 
 /// Every JSON file under `schema/`.
 pub(super) fn files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
-    let defs = defs::Definitions::new(ir).map_err(|message| EmitError {
-        path: PathBuf::from(DIR).join(BUNDLE_FILE),
-        message,
-    })?;
+    let definitions = |audience| {
+        defs::Definitions::new(ir, audience).map_err(|message| EmitError {
+            path: PathBuf::from(DIR).join(BUNDLE_FILE),
+            message,
+        })
+    };
+    let defs = definitions(defs::Audience::Validators)?;
+    let types = definitions(defs::Audience::Generators)?;
     let mut files = vec![
         json_file(BUNDLE_FILE, &bundle::validation_bundle(ir, &defs))?,
-        json_file(TYPES_FILE, &bundle::types_bundle(ir, &defs))?,
+        json_file(TYPES_FILE, &bundle::types_bundle(ir, &types))?,
     ];
     for model in &ir.models {
         let name = model_file(model);
@@ -74,7 +78,7 @@ pub(super) fn files(ir: &Ir) -> Result<Vec<GeneratedFile>, EmitError> {
         files.push(json_file(&name, &schema)?);
     }
     files.push(json_file(RESPONSES_FILE, &responses::schema())?);
-    files.push(json_file(OPENAPI_FILE, &openapi::document(ir))?);
+    files.push(json_file(OPENAPI_FILE, &openapi::document(ir, &types))?);
     Ok(files)
 }
 

@@ -3,18 +3,30 @@
 //!
 //! Responses do not depend on the models, so nothing here reads the IR; the
 //! shapes follow `docs/decisions.md` ("Responses and task lifecycle"). Their
-//! Rust twins are hand-written in `orux_runtime::responses`, and a test checks
-//! that both accept and reject the same documents. Responses are read
-//! liberally: unknown fields are allowed, and so is any status string.
+//! Rust twins are hand-written in `orux_runtime::responses` and
+//! `orux_runtime::wire`, and each definition is named (and titled) like its
+//! Rust type; a test checks that both accept and reject the same documents.
+//! Responses are read liberally: unknown fields are allowed, and so is any
+//! status string.
 
 use orux_runtime::wire::ErrorCode;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use super::defs::titled;
 use super::{BASE_ID, DIALECT, RESPONSES_FILE, notice};
 
 /// The five states the docs name, lowercase. The Rust `TaskStatus` parses
 /// them case-insensitively.
 pub(super) const KNOWN_STATES: [&str; 5] = ["queued", "running", "success", "failed", "expired"];
+
+/// The response definitions, each named like its Rust type.
+pub(super) const SUBMIT_RESPONSE: &str = "SubmitResponse";
+pub(super) const TASK_STATUS_RESPONSE: &str = "TaskStatusResponse";
+pub(super) const WEBHOOK_EVENT: &str = "WebhookEvent";
+pub(super) const ERROR_RESPONSE: &str = "ErrorResponse";
+const TASK_STATUS: &str = "TaskStatus";
+const ERROR_OBJECT: &str = "ErrorObject";
+const FIELD_ERROR: &str = "FieldError";
 
 /// The docs' submit response.
 pub(super) fn submit_example() -> Value {
@@ -44,8 +56,13 @@ pub(super) fn error_example(code: ErrorCode) -> Value {
     }
 }
 
-/// `responses.schema.json`: definitions only, referenced by the OpenAPI document.
-pub(super) fn schema() -> Value {
+/// A `$ref` to a definition beside it.
+fn local(name: &str) -> Value {
+    json!({ "$ref": format!("#/$defs/{name}") })
+}
+
+/// The response definitions, in file order, each titled with its name.
+pub(super) fn definitions() -> Map<String, Value> {
     let task_id = json!({
         "type": "string",
         "description": "The task's id; use it with `GET /api/v1/tasks/{task_id}` and to match webhook events.",
@@ -55,103 +72,120 @@ pub(super) fn schema() -> Value {
         "description": "When the task was submitted: an ISO-8601 timestamp, without a zone in the docs (`2026-06-04T22:00:00`); a zone, when present, is accepted too.",
         "examples": ["2026-06-04T22:00:00"],
     });
+    let mut definitions = Map::new();
+    let mut define = |name: &str, mut schema: Value| {
+        titled(name, &mut schema);
+        definitions.insert(name.to_owned(), schema);
+    };
+    define(
+        SUBMIT_RESPONSE,
+        json!({
+            "description": "What `POST /api/v1/tasks` returns at once: the new task's id, its status (queued) and when it was submitted.",
+            "type": "object",
+            "properties": {
+                "task_id": task_id,
+                "status": local(TASK_STATUS),
+                "submit_time": submit_time,
+            },
+            "required": ["task_id", "status", "submit_time"],
+            "examples": [submit_example()],
+        }),
+    );
+    define(
+        TASK_STATUS_RESPONSE,
+        json!({
+            "description": "What `GET /api/v1/tasks/{task_id}` returns: the task's status and, once it succeeded, its results.",
+            "type": "object",
+            "properties": {
+                "task_id": task_id,
+                "status": local(TASK_STATUS),
+                "submit_time": submit_time,
+                "result_urls": {
+                    "type": "array",
+                    "items": { "type": "string" },
+                    "description": "Where the finished video can be downloaded.",
+                },
+                "duration_sec": {
+                    "type": "number",
+                    "description": "A duration in seconds reported with the result; the docs do not define it further (their example shows 38 for an 8-second Veo clip).",
+                },
+            },
+            "required": ["task_id", "status"],
+            "examples": [status_example()],
+        }),
+    );
+    // A string, not an `enum`: the docs write states in either case, and a
+    // client keeps a state it does not know. The known ones are the examples.
+    define(
+        TASK_STATUS,
+        json!({
+            "description": "A task's state, compared case-insensitively (the docs write both `QUEUED` and `queued`): queued, then running, then success, failed or expired, the three terminal states. A client keeps a state it does not know rather than failing.",
+            "type": "string",
+            "examples": KNOWN_STATES,
+        }),
+    );
+    define(
+        WEBHOOK_EVENT,
+        json!({
+            "description": "The body of the signed POST sent to `webhook_url` when a task reaches a terminal state. The docs do not give its fields; it is read as the task status object. It is signed with the Standard Webhooks scheme: headers `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`.",
+            "allOf": [local(TASK_STATUS_RESPONSE)],
+        }),
+    );
+    define(
+        ERROR_RESPONSE,
+        json!({
+            "description": "The body of every error response: a code, a message and, for a rejected request body (`invalid_param`), every problem with its JSON pointer.",
+            "type": "object",
+            "properties": { "error": local(ERROR_OBJECT) },
+            "required": ["error"],
+            "examples": [error_example(ErrorCode::InvalidParam)],
+        }),
+    );
+    define(
+        ERROR_OBJECT,
+        json!({
+            "description": "What went wrong.",
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "What went wrong: one of the codes listed in the examples, or another the client keeps as it is.",
+                    "examples": ErrorCode::ALL.map(ErrorCode::as_str),
+                },
+                "message": { "type": "string", "description": "A message for a person." },
+                "errors": {
+                    "type": "array",
+                    "description": "Only for `invalid_param`: every problem of the body.",
+                    "items": local(FIELD_ERROR),
+                },
+            },
+            "required": ["code", "message"],
+        }),
+    );
+    define(
+        FIELD_ERROR,
+        json!({
+            "description": "One problem of a rejected body.",
+            "type": "object",
+            "properties": {
+                "code": { "type": "string", "examples": [ErrorCode::InvalidParam.as_str()] },
+                "path": { "type": "string", "description": "The JSON pointer of the offending field; `\"\"` for the whole body.", "examples": ["/duration"] },
+                "message": { "type": "string" },
+            },
+            "required": ["code", "path", "message"],
+        }),
+    );
+    definitions
+}
+
+/// `responses.schema.json`: the definitions only.
+pub(super) fn schema() -> Value {
     json!({
         "$schema": DIALECT,
         "$id": format!("{BASE_ID}{RESPONSES_FILE}"),
         "$comment": notice(),
         "title": "Orux AI task responses",
         "description": "What the task API returns and what its webhooks send. Clients ignore fields they do not know.",
-        "$defs": {
-            "TaskStatus": {
-                "title": "TaskStatus",
-                "description": "A task's state, compared case-insensitively (the docs write both `QUEUED` and `queued`): queued, then running, then success, failed or expired, the three terminal states. A client keeps a state it does not know rather than failing.",
-                "anyOf": [
-                    { "$ref": "#/$defs/KnownTaskStatus" },
-                    { "type": "string" },
-                ],
-                "examples": ["QUEUED", "running", "SUCCESS", "failed", "expired"],
-            },
-            "KnownTaskStatus": {
-                "title": "KnownTaskStatus",
-                "description": "The five states the docs name, in lowercase.",
-                "type": "string",
-                "enum": KNOWN_STATES,
-            },
-            "SubmitResponse": {
-                "title": "SubmitResponse",
-                "description": "What `POST /api/v1/tasks` returns at once: the new task's id, its status (queued) and when it was submitted.",
-                "type": "object",
-                "properties": {
-                    "task_id": task_id,
-                    "status": { "$ref": "#/$defs/TaskStatus" },
-                    "submit_time": submit_time,
-                },
-                "required": ["task_id", "status", "submit_time"],
-                "examples": [submit_example()],
-            },
-            "TaskStatusResponse": {
-                "title": "TaskStatusResponse",
-                "description": "What `GET /api/v1/tasks/{task_id}` returns: the task's status and, once it succeeded, its results.",
-                "type": "object",
-                "properties": {
-                    "task_id": task_id,
-                    "status": { "$ref": "#/$defs/TaskStatus" },
-                    "submit_time": submit_time,
-                    "result_urls": {
-                        "type": "array",
-                        "items": { "type": "string" },
-                        "description": "Where the finished video can be downloaded.",
-                    },
-                    "duration_sec": {
-                        "type": "number",
-                        "description": "A duration in seconds reported with the result; the docs do not define it further (their example shows 38 for an 8-second Veo clip).",
-                    },
-                },
-                "required": ["task_id", "status"],
-                "examples": [status_example()],
-            },
-            "ErrorResponse": {
-                "title": "ErrorResponse",
-                "description": "The body of every error response: a code, a message and, for a rejected request body (`invalid_param`), every problem with its JSON pointer.",
-                "type": "object",
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "properties": {
-                            "code": {
-                                "type": "string",
-                                "description": "What went wrong; one of the codes below, or another the client keeps as it is.",
-                                "examples": ErrorCode::ALL.map(ErrorCode::as_str),
-                            },
-                            "message": { "type": "string", "description": "A message for a person." },
-                            "errors": {
-                                "type": "array",
-                                "description": "Only for `invalid_param`: every problem of the body.",
-                                "items": { "$ref": "#/$defs/FieldError" },
-                            },
-                        },
-                        "required": ["code", "message"],
-                    },
-                },
-                "required": ["error"],
-                "examples": [error_example(ErrorCode::InvalidParam)],
-            },
-            "FieldError": {
-                "title": "FieldError",
-                "description": "One problem of a rejected body.",
-                "type": "object",
-                "properties": {
-                    "code": { "type": "string", "examples": [ErrorCode::InvalidParam.as_str()] },
-                    "path": { "type": "string", "description": "The JSON pointer of the offending field; `\"\"` for the whole body.", "examples": ["/duration"] },
-                    "message": { "type": "string" },
-                },
-                "required": ["code", "path", "message"],
-            },
-            "WebhookEvent": {
-                "title": "WebhookEvent",
-                "description": "The body of the signed POST sent to `webhook_url` when a task reaches a terminal state. The docs do not give its fields; it is read as the task status object. It is signed with the Standard Webhooks scheme: headers `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`.",
-                "$ref": "#/$defs/TaskStatusResponse",
-            },
-        },
+        "$defs": definitions(),
     })
 }

@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct GrokImagineI2vRequest {
+pub struct GrokImagineI2VRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -30,9 +30,9 @@ pub struct GrokImagineI2vRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl GrokImagineI2vRequest {
+impl GrokImagineI2VRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::GrokImagineI2v;
+    pub const MODEL: crate::Model = crate::Model::GrokImagineI2V;
     /// A request with the required fields (`prompt`, `image_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
@@ -45,16 +45,16 @@ impl GrokImagineI2vRequest {
         }
     }
 }
-impl ::std::convert::From<GrokImagineI2vRequest> for crate::TaskRequest {
-    fn from(request: GrokImagineI2vRequest) -> Self {
-        crate::TaskRequest::GrokImagineI2v(request)
+impl ::std::convert::From<GrokImagineI2VRequest> for crate::TaskRequest {
+    fn from(request: GrokImagineI2VRequest) -> Self {
+        crate::TaskRequest::GrokImagineI2V(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<GrokImagineI2vRequest> {
+) -> ::std::option::Option<GrokImagineI2VRequest> {
     let fields = crate::generated::catalog::GROK_IMAGINE_I2V.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_image_url = ::std::option::Option::None;
@@ -73,7 +73,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(GrokImagineI2vRequest {
+    ::std::option::Option::Some(GrokImagineI2VRequest {
         prompt: field_prompt?,
         image_url: field_image_url?,
         webhook_url: field_webhook_url,

@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct GrokImagineT2vRequest {
+pub struct GrokImagineT2VRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -35,9 +35,9 @@ pub struct GrokImagineT2vRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl GrokImagineT2vRequest {
+impl GrokImagineT2VRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::GrokImagineT2v;
+    pub const MODEL: crate::Model = crate::Model::GrokImagineT2V;
     /// A request with the required fields (`prompt`) set and every optional field absent.
     pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -51,16 +51,16 @@ impl GrokImagineT2vRequest {
         self.duration.unwrap_or(crate::generated::value_sets::Duration5Or10::Seconds5)
     }
 }
-impl ::std::convert::From<GrokImagineT2vRequest> for crate::TaskRequest {
-    fn from(request: GrokImagineT2vRequest) -> Self {
-        crate::TaskRequest::GrokImagineT2v(request)
+impl ::std::convert::From<GrokImagineT2VRequest> for crate::TaskRequest {
+    fn from(request: GrokImagineT2VRequest) -> Self {
+        crate::TaskRequest::GrokImagineT2V(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<GrokImagineT2vRequest> {
+) -> ::std::option::Option<GrokImagineT2VRequest> {
     let fields = crate::generated::catalog::GROK_IMAGINE_T2V.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_duration = ::std::option::Option::None;
@@ -78,7 +78,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(GrokImagineT2vRequest {
+    ::std::option::Option::Some(GrokImagineT2VRequest {
         prompt: field_prompt?,
         duration: field_duration,
         webhook_url: field_webhook_url,

@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct KlingV21MasterI2vRequest {
+pub struct KlingV21MasterI2VRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -39,9 +39,9 @@ pub struct KlingV21MasterI2vRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl KlingV21MasterI2vRequest {
+impl KlingV21MasterI2VRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::KlingV21MasterI2v;
+    pub const MODEL: crate::Model = crate::Model::KlingV21MasterI2V;
     /// A request with the required fields (`prompt`, `image_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
@@ -59,16 +59,16 @@ impl KlingV21MasterI2vRequest {
         self.duration.unwrap_or(crate::generated::value_sets::Duration5Or10::Seconds5)
     }
 }
-impl ::std::convert::From<KlingV21MasterI2vRequest> for crate::TaskRequest {
-    fn from(request: KlingV21MasterI2vRequest) -> Self {
-        crate::TaskRequest::KlingV21MasterI2v(request)
+impl ::std::convert::From<KlingV21MasterI2VRequest> for crate::TaskRequest {
+    fn from(request: KlingV21MasterI2VRequest) -> Self {
+        crate::TaskRequest::KlingV21MasterI2V(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<KlingV21MasterI2vRequest> {
+) -> ::std::option::Option<KlingV21MasterI2VRequest> {
     let fields = crate::generated::catalog::KLING_V21_MASTER_I2V.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_image_url = ::std::option::Option::None;
@@ -89,7 +89,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(KlingV21MasterI2vRequest {
+    ::std::option::Option::Some(KlingV21MasterI2VRequest {
         prompt: field_prompt?,
         image_url: field_image_url?,
         duration: field_duration,

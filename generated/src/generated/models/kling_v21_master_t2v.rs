@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct KlingV21MasterT2vRequest {
+pub struct KlingV21MasterT2VRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -35,9 +35,9 @@ pub struct KlingV21MasterT2vRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl KlingV21MasterT2vRequest {
+impl KlingV21MasterT2VRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::KlingV21MasterT2v;
+    pub const MODEL: crate::Model = crate::Model::KlingV21MasterT2V;
     /// A request with the required fields (`prompt`) set and every optional field absent.
     pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -51,16 +51,16 @@ impl KlingV21MasterT2vRequest {
         self.duration.unwrap_or(crate::generated::value_sets::Duration5Or10::Seconds5)
     }
 }
-impl ::std::convert::From<KlingV21MasterT2vRequest> for crate::TaskRequest {
-    fn from(request: KlingV21MasterT2vRequest) -> Self {
-        crate::TaskRequest::KlingV21MasterT2v(request)
+impl ::std::convert::From<KlingV21MasterT2VRequest> for crate::TaskRequest {
+    fn from(request: KlingV21MasterT2VRequest) -> Self {
+        crate::TaskRequest::KlingV21MasterT2V(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<KlingV21MasterT2vRequest> {
+) -> ::std::option::Option<KlingV21MasterT2VRequest> {
     let fields = crate::generated::catalog::KLING_V21_MASTER_T2V.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_duration = ::std::option::Option::None;
@@ -78,7 +78,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(KlingV21MasterT2vRequest {
+    ::std::option::Option::Some(KlingV21MasterT2VRequest {
         prompt: field_prompt?,
         duration: field_duration,
         webhook_url: field_webhook_url,

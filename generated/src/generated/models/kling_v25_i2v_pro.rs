@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct KlingV25I2vProRequest {
+pub struct KlingV25I2VProRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -39,9 +39,9 @@ pub struct KlingV25I2vProRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl KlingV25I2vProRequest {
+impl KlingV25I2VProRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::KlingV25I2vPro;
+    pub const MODEL: crate::Model = crate::Model::KlingV25I2VPro;
     /// A request with the required fields (`prompt`, `image_url`) set and every optional field absent.
     pub fn new(
         prompt: impl ::std::convert::Into<::std::string::String>,
@@ -59,16 +59,16 @@ impl KlingV25I2vProRequest {
         self.duration.unwrap_or(crate::generated::value_sets::Duration5Or10::Seconds5)
     }
 }
-impl ::std::convert::From<KlingV25I2vProRequest> for crate::TaskRequest {
-    fn from(request: KlingV25I2vProRequest) -> Self {
-        crate::TaskRequest::KlingV25I2vPro(request)
+impl ::std::convert::From<KlingV25I2VProRequest> for crate::TaskRequest {
+    fn from(request: KlingV25I2VProRequest) -> Self {
+        crate::TaskRequest::KlingV25I2VPro(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<KlingV25I2vProRequest> {
+) -> ::std::option::Option<KlingV25I2VProRequest> {
     let fields = crate::generated::catalog::KLING_V25_I2V_PRO.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_image_url = ::std::option::Option::None;
@@ -89,7 +89,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(KlingV25I2vProRequest {
+    ::std::option::Option::Some(KlingV25I2VProRequest {
         prompt: field_prompt?,
         image_url: field_image_url?,
         duration: field_duration,

@@ -11,7 +11,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub struct KlingV25T2vProRequest {
+pub struct KlingV25T2VProRequest {
     /// Text prompt describing the desired output.
     ///
     /// Required. Must not be empty. At most 10000 characters.
@@ -35,9 +35,9 @@ pub struct KlingV25T2vProRequest {
     )]
     pub webhook_url: ::std::option::Option<::orux_runtime::HttpsUrl>,
 }
-impl KlingV25T2vProRequest {
+impl KlingV25T2VProRequest {
     /// The model this request is for.
-    pub const MODEL: crate::Model = crate::Model::KlingV25T2vPro;
+    pub const MODEL: crate::Model = crate::Model::KlingV25T2VPro;
     /// A request with the required fields (`prompt`) set and every optional field absent.
     pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -51,16 +51,16 @@ impl KlingV25T2vProRequest {
         self.duration.unwrap_or(crate::generated::value_sets::Duration5Or10::Seconds5)
     }
 }
-impl ::std::convert::From<KlingV25T2vProRequest> for crate::TaskRequest {
-    fn from(request: KlingV25T2vProRequest) -> Self {
-        crate::TaskRequest::KlingV25T2vPro(request)
+impl ::std::convert::From<KlingV25T2VProRequest> for crate::TaskRequest {
+    fn from(request: KlingV25T2VProRequest) -> Self {
+        crate::TaskRequest::KlingV25T2VPro(request)
     }
 }
 /// Checks the top-level entries of a body whose `model` named this model.
 pub(crate) fn validate(
     entries: &[::orux_runtime::__private::Entry<'_>],
     reader: &mut ::orux_runtime::__private::FieldReader<'_>,
-) -> ::std::option::Option<KlingV25T2vProRequest> {
+) -> ::std::option::Option<KlingV25T2VProRequest> {
     let fields = crate::generated::catalog::KLING_V25_T2V_PRO.fields;
     let mut field_prompt = ::std::option::Option::None;
     let mut field_duration = ::std::option::Option::None;
@@ -78,7 +78,7 @@ pub(crate) fn validate(
     if reader.has_errors() {
         return ::std::option::Option::None;
     }
-    ::std::option::Option::Some(KlingV25T2vProRequest {
+    ::std::option::Option::Some(KlingV25T2VProRequest {
         prompt: field_prompt?,
         duration: field_duration,
         webhook_url: field_webhook_url,
