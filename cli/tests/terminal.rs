@@ -23,6 +23,11 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// one pseudo-terminal; returns the exit code and what the terminal got,
 /// with the terminal's `\r\n` turned back into `\n`.
 fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
+    in_terminal_with(args, stdin, &[])
+}
+
+/// [`in_terminal`] with extra environment variables.
+fn in_terminal_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
@@ -40,6 +45,7 @@ fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
         .env("TERM", "xterm-256color")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(slave.try_clone().unwrap())
         .stderr(slave)
@@ -190,4 +196,67 @@ fn a_usage_error_quotes_a_hostile_argument_escaped() {
     // Piped, the same words.
     let piped = run(&["\u{1b}[2J\u{202e}"], b"");
     assert_eq!(support::stderr(&piped), shown);
+}
+
+/// A download draws a progress bar (bytes, rate, ETA) on a terminal, and
+/// nothing on standard error when it is not one.
+#[cfg(feature = "mock")]
+#[test]
+fn a_download_draws_a_bar_on_a_terminal_only() {
+    use orux_mock::{Config, ResultsConfig, Server};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(Server::bind(Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            task_duration: Duration::ZERO,
+            results: ResultsConfig {
+                bytes: Some(8_000_000),
+                ..ResultsConfig::default()
+            },
+            ..Config::default()
+        }))
+        .unwrap();
+    let base = server.base_url();
+    let env = [
+        ("ORUX_API_KEY", "sk-app-terminal"),
+        ("ORUX_BASE_URL", base.as_str()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("on-a-terminal");
+    let (code, output) = in_terminal_with(
+        &[
+            "run",
+            "sora2",
+            "A paper boat",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        b"",
+        &env,
+    );
+    let text = String::from_utf8_lossy(&output);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("7.63 MiB/7.63 MiB"),
+        "bytes of the total: {text:?}"
+    );
+    assert!(
+        text.contains("MiB/s") && text.contains("ETA"),
+        "rate and ETA: {text:?}"
+    );
+    let piped = support::orux()
+        .env("ORUX_API_KEY", "sk-app-terminal")
+        .env("ORUX_BASE_URL", &base)
+        .args(["run", "sora2", "A paper boat", "--out"])
+        .arg(dir.path().join("piped"))
+        .output()
+        .unwrap();
+    assert_eq!(support::code(&piped), 0, "{piped:?}");
+    let stderr = support::stderr(&piped);
+    assert_eq!(stderr.lines().count(), 1, "only the task id: {stderr:?}");
+    assert!(stderr.ends_with(": submitted\n"), "{stderr:?}");
 }
