@@ -101,7 +101,7 @@ pub fn model_command(info: &'static ModelInfo) -> Command {
                 Arg::new(field.name)
                     .value_name("PROMPT")
                     .action(ArgAction::Set)
-                    .value_parser(Text)
+                    .value_parser(Text::any())
                     .help(help(field)),
             ),
             FieldKind::Boolean => {
@@ -127,10 +127,7 @@ pub fn model_command(info: &'static ModelInfo) -> Command {
                     .long(flag_name(field))
                     .value_name(value_name(field))
                     .action(ArgAction::Set)
-                    .value_parser(match field.kind {
-                        FieldKind::Enum { .. } => Text.with_values(field.allowed),
-                        _ => Text.with_values(&[]),
-                    })
+                    .value_parser(Text::offering(field.allowed))
                     .help(help(field)),
             ),
         };
@@ -191,17 +188,23 @@ pub fn given(info: &'static ModelInfo, matches: &ArgMatches) -> Vec<(&'static Fi
         .collect()
 }
 
-/// A text value, taken as given (the validator checks it): UTF-8, with
-/// `possible_values` for help and completions when the parameter is an enum.
+/// A text value, taken as given (the validator checks it): UTF-8, with the
+/// values to offer in help and completions when the parameter is an enum.
 /// Unlike clap's `PossibleValuesParser`, another value is not refused here,
 /// so that every problem of a command line is reported at once, by the
 /// validator, with the spec's own message.
 #[derive(Clone)]
-struct Text;
+struct Text(Vec<PossibleValue>);
 
 impl Text {
-    fn with_values(self, values: &[WireValue]) -> AllowedText {
-        AllowedText(
+    /// Any text, nothing to offer.
+    fn any() -> Text {
+        Text(Vec::new())
+    }
+
+    /// Any text, offering `values`.
+    fn offering(values: &[WireValue]) -> Text {
+        Text(
             values
                 .iter()
                 .map(|value| PossibleValue::new(escape(&value.to_string()).into_owned()))
@@ -216,27 +219,13 @@ impl TypedValueParser for Text {
     fn parse_ref(
         &self,
         cmd: &Command,
-        arg: Option<&Arg>,
+        _arg: Option<&Arg>,
         value: &OsStr,
     ) -> Result<String, clap::Error> {
-        utf8(cmd, arg, value)
-    }
-}
-
-/// [`Text`] with the values to offer.
-#[derive(Clone)]
-struct AllowedText(Vec<PossibleValue>);
-
-impl TypedValueParser for AllowedText {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &Command,
-        arg: Option<&Arg>,
-        value: &OsStr,
-    ) -> Result<String, clap::Error> {
-        utf8(cmd, arg, value)
+        value
+            .to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
@@ -246,11 +235,4 @@ impl TypedValueParser for AllowedText {
             Some(Box::new(self.0.iter().cloned()))
         }
     }
-}
-
-fn utf8(cmd: &Command, arg: Option<&Arg>, value: &OsStr) -> Result<String, clap::Error> {
-    value.to_str().map(str::to_owned).ok_or_else(|| {
-        let _ = arg;
-        clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd)
-    })
 }

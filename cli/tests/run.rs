@@ -14,7 +14,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use clap::CommandFactory;
-use orux_mock::{Config, RESULT_MP4, ResultsConfig, Server, StatsSnapshot};
+use orux_mock::{RESULT_MP4, ResultsConfig, Server, StatsSnapshot};
 use orux_models::catalog::{FieldKind, MODELS};
 use serde_json::Value;
 use support::{code, orux, stderr, stdout};
@@ -32,19 +32,7 @@ struct Mock {
 }
 
 fn mock(results: ResultsConfig) -> Mock {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime
-        .block_on(Server::bind(Config {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            task_duration: Duration::ZERO,
-            results,
-            ..Config::default()
-        }))
-        .expect("the mock starts");
+    let (server, runtime) = support::mock_server(results);
     Mock {
         server,
         _runtime: runtime,

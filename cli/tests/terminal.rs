@@ -203,23 +203,10 @@ fn a_usage_error_quotes_a_hostile_argument_escaped() {
 #[cfg(feature = "mock")]
 #[test]
 fn a_download_draws_a_bar_on_a_terminal_only() {
-    use orux_mock::{Config, ResultsConfig, Server};
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime
-        .block_on(Server::bind(Config {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            task_duration: Duration::ZERO,
-            results: ResultsConfig {
-                bytes: Some(8_000_000),
-                ..ResultsConfig::default()
-            },
-            ..Config::default()
-        }))
-        .unwrap();
+    let (server, _runtime) = support::mock_server(orux_mock::ResultsConfig {
+        bytes: Some(8_000_000),
+        ..orux_mock::ResultsConfig::default()
+    });
     let base = server.base_url();
     let env = [
         ("ORUX_API_KEY", "sk-app-terminal"),

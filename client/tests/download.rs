@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use file_host::{FileHost, Serve, Version};
+use file_host::{FileHost, Seen, Serve, Version};
 use orux_client::download::DEFAULT_STALL_TIMEOUT;
 use orux_client::{Client, DownloadError, DownloadOptions, Progress, TaskStatusResponse};
 use sha2::{Digest, Sha256};
@@ -94,44 +94,47 @@ async fn an_honest_host_takes_one_request_without_the_key() {
     assert_eq!(seen[0].header("range"), None);
 }
 
+/// Serves `versions` on `script`, downloads `clip.mp4`, checks that it is
+/// exactly `versions[expected]` and alone in its directory, and returns the
+/// requests the host saw.
+async fn scripted(
+    versions: Vec<Version>,
+    expected: usize,
+    script: impl Fn(&Seen, usize) -> Serve + Send + Sync + 'static,
+) -> Vec<Seen> {
+    let host = FileHost::start(versions.clone(), script).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = download(&host, dir.path(), &options())
+        .await
+        .expect("download");
+    same(&dir.path().join("clip.mp4"), &file, &versions[expected]);
+    only(dir.path(), &["clip.mp4"]);
+    host.seen()
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_dropped_connection_resumes_with_range_and_if_range() {
-    let v = Version::random(2, LEN);
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let seen = scripted(vec![Version::random(2, LEN)], 0, |_, n| match n {
         0 => Serve::DropAfter(0, 100_000),
         1 => Serve::DropAfter(0, 50_000),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
-    let seen = host.seen();
     assert_eq!(seen.len(), 3, "one request per attempt");
     assert_eq!(seen[1].header("range"), Some("bytes=100000-"));
     assert_eq!(seen[1].header("if-range"), Some("\"v2\""));
     assert_eq!(seen[2].header("range"), Some("bytes=150000-"));
-    only(dir.path(), &["clip.mp4"]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_stall_is_dropped_after_the_stall_timeout_and_resumed() {
-    let v = Version::random(3, LEN);
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let started = tokio::time::Instant::now();
+    let seen = scripted(vec![Version::random(3, LEN)], 0, |_, n| match n {
         0 => Serve::StallAfter(0, 70_000),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let started = tokio::time::Instant::now();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
     assert!(started.elapsed() >= DEFAULT_STALL_TIMEOUT);
-    let seen = host.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[1].header("range"), Some("bytes=70000-"));
 }
@@ -168,18 +171,12 @@ async fn a_host_that_ignores_the_range_starts_the_file_over() {
 
 #[tokio::test(start_paused = true)]
 async fn a_changed_etag_is_a_new_version_never_spliced() {
-    let (v1, v2) = (Version::random(5, LEN), Version::random(6, LEN + 1000));
-    let host = FileHost::start(vec![v1, v2.clone()], |_, n| match n {
+    let versions = vec![Version::random(5, LEN), Version::random(6, LEN + 1000)];
+    let seen = scripted(versions, 1, |_, n| match n {
         0 => Serve::DropAfter(0, 200_000),
         _ => Serve::Honest(1),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v2);
-    let seen = host.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(
         seen[1].header("if-range"),
@@ -192,18 +189,13 @@ async fn a_changed_etag_is_a_new_version_never_spliced() {
 async fn last_modified_guards_the_range_when_there_is_no_strong_etag() {
     let mut v = Version::random(7, LEN);
     v.etag = Some("W/\"weak\"".to_owned());
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let seen = scripted(vec![v], 0, |_, n| match n {
         0 => Serve::DropAfter(0, 1000),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
     assert_eq!(
-        host.seen()[1].header("if-range"),
+        seen[1].header("if-range"),
         Some("Wed, 03 Jun 2026 22:00:00 GMT")
     );
 }
@@ -213,37 +205,24 @@ async fn without_any_validator_a_broken_download_starts_over_without_range() {
     let mut v = Version::random(8, LEN);
     v.etag = None;
     v.last_modified = None;
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let seen = scripted(vec![v], 0, |_, n| match n {
         0 => Serve::DropAfter(0, 5000),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
-    let seen = host.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[1].header("range"), None, "no validator, no range");
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_host_that_lies_about_the_length_once_is_recovered_from() {
-    let v = Version::random(9, LEN);
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let seen = scripted(vec![Version::random(9, LEN)], 0, |_, n| match n {
         0 => Serve::LongerThanSent(0, 4096),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
     // The claim was 4096 bytes too long; resuming there is past the end
     // (416), so the file starts over from a fresh 200.
-    let seen = host.seen();
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[1].header("range"), Some(&*format!("bytes={LEN}-")));
     assert_eq!(seen[2].header("range"), None);
@@ -268,32 +247,20 @@ async fn a_host_that_always_lies_about_the_length_ends_in_an_error_and_no_file()
 
 #[tokio::test(start_paused = true)]
 async fn a_range_that_does_not_continue_the_file_starts_it_over() {
-    let v = Version::random(11, LEN);
-    let host = FileHost::start(vec![v.clone()], |_, n| match n {
+    let seen = scripted(vec![Version::random(11, LEN)], 0, |_, n| match n {
         0 => Serve::DropAfter(0, 9000),
         1 => Serve::WrongRange(0),
         _ => Serve::Honest(0),
     })
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
-    let seen = host.seen();
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[2].header("range"), None, "started over from byte 0");
 }
 
 #[tokio::test(start_paused = true)]
 async fn chunked_bodies_without_a_length_are_fine() {
-    let v = Version::random(12, LEN);
-    let host = FileHost::start(vec![v.clone()], |_, _| Serve::Chunked(0)).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = download(&host, dir.path(), &options())
-        .await
-        .expect("download");
-    same(&dir.path().join("clip.mp4"), &file, &v);
+    let seen = scripted(vec![Version::random(12, LEN)], 0, |_, _| Serve::Chunked(0)).await;
+    assert_eq!(seen.len(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -3,15 +3,17 @@
 //! test's script says (honestly, or cut short, stalled, ignoring the range,
 //! lying about the length, with a wrong range, endless…). Every request is
 //! recorded, headers included, so tests can count requests and check what
-//! was sent.
+//! was sent (`Seen`, as the API test server records it).
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+pub use crate::support::Seen;
+use crate::support::read_request;
 
 /// One version of the file.
 #[derive(Clone, Debug)]
@@ -68,20 +70,6 @@ pub enum Serve {
     Status(u16, Vec<(String, String)>),
 }
 
-/// One request as received.
-#[derive(Clone, Debug)]
-pub struct Seen {
-    pub method: String,
-    pub path: String,
-    pub headers: HashMap<String, String>,
-}
-
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-}
-
 type Script = dyn Fn(&Seen, usize) -> Serve + Send + Sync;
 
 /// A running host; it lives as long as the test's runtime.
@@ -130,7 +118,7 @@ async fn serve(
     script: Arc<Script>,
     log: Arc<Mutex<Vec<Seen>>>,
 ) {
-    let Some(seen) = read_head(&mut stream).await else {
+    let Some(seen) = read_request(&mut stream).await else {
         return;
     };
     let index = {
@@ -273,33 +261,4 @@ async fn write(stream: &mut TcpStream, head: &str, body: &[u8]) {
     let _ = stream.write_all(head.as_bytes()).await;
     let _ = stream.write_all(body).await;
     let _ = stream.shutdown().await;
-}
-
-async fn read_head(stream: &mut TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break pos;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let text = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = text.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_owned();
-    let path = first.next()?.to_owned();
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    Some(Seen {
-        method,
-        path,
-        headers,
-    })
 }
