@@ -12,7 +12,9 @@ pub fn run(root: &Path) -> ExitCode {
         command
     })];
     // The JSON Schema bundle under Python's jsonschema and openapi-spec-validator,
-    // and under json-schema-to-typescript, tsc and ajv. Each script installs its
+    // and under json-schema-to-typescript, tsc and ajv; the OpenAPI document in
+    // openapi-python-client, openapi-typescript, @hey-api/openapi-ts,
+    // Schemathesis and Prism, against `orux mock`. Each script installs its
     // pinned packages itself (a venv under target/, `npm ci`).
     for (name, script) in [
         (
@@ -22,6 +24,10 @@ pub fn run(root: &Path) -> ExitCode {
         (
             "cross-language: TypeScript",
             "tests/cross-language/ts/run.sh",
+        ),
+        (
+            "cross-language: OpenAPI generators and testers",
+            "tests/cross-language/openapi/run.sh",
         ),
     ] {
         let mut command = Command::new("bash");

@@ -5,18 +5,12 @@
 # a virtual environment at target/py-venv first, again whenever
 # requirements.txt changes.
 set -euo pipefail
+# The scripts import modules beside them: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 venv="$root/target/py-venv"
-stamp="$venv/installed-requirements.txt"
-
-if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    echo "python: installing tests/cross-language/python/requirements.txt into target/py-venv"
-    python3 -m venv --clear "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input \
-        -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
+bash "$here/../pinned-venv.sh" "$venv" "$here/requirements.txt"
 
 status=0
 "$venv/bin/python" "$here/check.py" "$root" || status=1

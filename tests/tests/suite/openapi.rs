@@ -415,3 +415,102 @@ fn the_task_webhook_is_described() {
     );
     assert_eq!(hook["security"], json!([]));
 }
+
+/// The README's "Other languages" commands and programs are the ones the
+/// cross-language scripts run: each block a script reads
+/// (`readme.block(root, "NAME")`) is in the README, after its
+/// `<!-- cross-language: NAME -->` line, and no marked block is left unread.
+#[test]
+fn the_readme_shows_what_the_tests_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let lines: Vec<&str> = readme.lines().collect();
+    let marked: BTreeSet<&str> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(at, line)| {
+            let name = line
+                .strip_prefix("<!-- cross-language: ")?
+                .strip_suffix(" -->")?;
+            let fence = lines
+                .get(at + 1)
+                .is_some_and(|next| next.starts_with("```"));
+            assert!(
+                fence,
+                "README line {}: {name} is not followed by a fenced block",
+                at + 1
+            );
+            Some(name)
+        })
+        .collect();
+    let mut read = BTreeSet::new();
+    for dir in [
+        "tests/cross-language/openapi",
+        "tests/cross-language/python",
+    ] {
+        for entry in std::fs::read_dir(root().join(dir)).expect("scripts") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "py") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("script");
+            for call in text.split("readme.block(root, \"").skip(1) {
+                let name = call.split('"').next().unwrap_or_default().to_owned();
+                read.insert(name);
+            }
+        }
+    }
+    let marked: BTreeSet<String> = marked.into_iter().map(str::to_owned).collect();
+    assert!(read.len() >= 6, "{read:?}");
+    assert_eq!(
+        marked, read,
+        "README blocks marked vs. blocks the scripts run"
+    );
+
+    // The versions the section names are the pinned ones.
+    let section = readme
+        .split("## Other languages")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("an \"Other languages\" section");
+    let mut pins = Vec::new();
+    for file in [
+        "tests/cross-language/openapi/requirements.txt",
+        "tests/cross-language/python/requirements.txt",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).expect("requirements");
+        pins.extend(text.lines().filter_map(|line| {
+            let (name, version) = line.split_once("==")?;
+            let tool = [
+                "openapi-python-client",
+                "schemathesis",
+                "datamodel-code-generator",
+            ];
+            tool.contains(&name)
+                .then(|| (name.to_owned(), version.to_owned()))
+        }));
+    }
+    let package: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/cross-language/openapi/package.json"))
+            .expect("package.json"),
+    )
+    .expect("JSON");
+    for (name, version) in package["devDependencies"]
+        .as_object()
+        .expect("devDependencies")
+    {
+        if !matches!(name.as_str(), "typescript" | "@types/node") {
+            pins.push((
+                name.clone(),
+                version.as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+    assert_eq!(pins.len(), 7, "{pins:?}");
+    for (name, version) in pins {
+        let named = [format!(" {version}"), format!("@{version}")];
+        assert!(
+            named.iter().any(|v| section.contains(v.as_str())),
+            "the README names {name} {version}, the version tested"
+        );
+    }
+}

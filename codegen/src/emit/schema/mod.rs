@@ -25,20 +25,20 @@ pub(super) use embed::emit as embed;
 /// The schema directory, relative to the crate root.
 pub(super) const DIR: &str = "schema";
 
-/// The prefix of every schema's `$id`. The ids are names, never fetched: tools
-/// resolve every `$ref` inside the files themselves (or, from the OpenAPI
-/// document, to the files beside it).
+/// The prefix of every schema's `$id`. The ids are names, never fetched: every
+/// `$ref` resolves inside its own file.
 const BASE_ID: &str = "https://orux.top/schemas/orux-models/";
 
 /// The validation bundle: `TaskRequest` as a dispatch on `model`, and every
 /// model's request (see `bundle` for why there are two bundles).
 const BUNDLE_FILE: &str = "orux-models.schema.json";
 /// The types bundle: `TaskRequest` as a discriminated `oneOf`, for code
-/// generators; the OpenAPI document refers to it.
+/// generators; the OpenAPI document holds the same definitions.
 const TYPES_FILE: &str = "orux-models.types.schema.json";
 /// Submit response, task status, webhook event.
 const RESPONSES_FILE: &str = "responses.schema.json";
-/// `POST /api/v1/tasks` and `GET /api/v1/tasks/{task_id}`.
+/// `POST /api/v1/tasks`, `GET /api/v1/tasks/{task_id}` and the webhook, one
+/// self-contained file.
 const OPENAPI_FILE: &str = "openapi.json";
 /// The dialect every schema declares.
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -62,7 +62,8 @@ const GET_ERRORS: [(u16, ErrorCode); 6] = [
     (503, ErrorCode::Internal),
 ];
 
-/// Whether an answer with `code` carries `Retry-After`, and always.
+/// Whether an answer with `code` carries `Retry-After`: `Some(true)` always,
+/// `Some(false)` when the server knows when to come back, `None` never.
 fn retry_after(code: ErrorCode) -> Option<bool> {
     match code {
         // The decisions promise it with 429.

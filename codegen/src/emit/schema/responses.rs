@@ -12,7 +12,7 @@
 use orux_runtime::wire::ErrorCode;
 use serde_json::{Map, Value, json};
 
-use super::defs::titled;
+use super::defs::{reference, titled};
 use super::{BASE_ID, DIALECT, RESPONSES_FILE, notice};
 
 /// The five states the docs name, lowercase. The Rust `TaskStatus` parses
@@ -56,11 +56,6 @@ pub(super) fn error_example(code: ErrorCode) -> Value {
     }
 }
 
-/// A `$ref` to a definition beside it.
-fn local(name: &str) -> Value {
-    json!({ "$ref": format!("#/$defs/{name}") })
-}
-
 /// The response definitions, in file order, each titled with its name.
 pub(super) fn definitions() -> Map<String, Value> {
     let task_id = json!({
@@ -84,7 +79,7 @@ pub(super) fn definitions() -> Map<String, Value> {
             "type": "object",
             "properties": {
                 "task_id": task_id,
-                "status": local(TASK_STATUS),
+                "status": reference(TASK_STATUS),
                 "submit_time": submit_time,
             },
             "required": ["task_id", "status", "submit_time"],
@@ -98,7 +93,7 @@ pub(super) fn definitions() -> Map<String, Value> {
             "type": "object",
             "properties": {
                 "task_id": task_id,
-                "status": local(TASK_STATUS),
+                "status": reference(TASK_STATUS),
                 "submit_time": submit_time,
                 "result_urls": {
                     "type": "array",
@@ -128,7 +123,7 @@ pub(super) fn definitions() -> Map<String, Value> {
         WEBHOOK_EVENT,
         json!({
             "description": "The body of the signed POST sent to `webhook_url` when a task reaches a terminal state. The docs do not give its fields; it is read as the task status object. It is signed with the Standard Webhooks scheme: headers `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">`.",
-            "allOf": [local(TASK_STATUS_RESPONSE)],
+            "allOf": [reference(TASK_STATUS_RESPONSE)],
         }),
     );
     define(
@@ -136,7 +131,7 @@ pub(super) fn definitions() -> Map<String, Value> {
         json!({
             "description": "The body of every error response: a code, a message and, for a rejected request body (`invalid_param`), every problem with its JSON pointer.",
             "type": "object",
-            "properties": { "error": local(ERROR_OBJECT) },
+            "properties": { "error": reference(ERROR_OBJECT) },
             "required": ["error"],
             "examples": [error_example(ErrorCode::InvalidParam)],
         }),
@@ -156,7 +151,7 @@ pub(super) fn definitions() -> Map<String, Value> {
                 "errors": {
                     "type": "array",
                     "description": "Only for `invalid_param`: every problem of the body.",
-                    "items": local(FIELD_ERROR),
+                    "items": reference(FIELD_ERROR),
                 },
             },
             "required": ["code", "message"],
