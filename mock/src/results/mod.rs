@@ -216,14 +216,14 @@ pub async fn file(
     headers: HeaderMap,
     Path((task_id, file)): Path<(String, String)>,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, FileError> {
     Stats::bump(&state.stats.file_requests);
     if headers.contains_key(header::AUTHORIZATION) {
         Stats::bump(&state.stats.file_requests_with_authorization);
     }
     let results = &state.results;
     let now = state.clock.now();
-    let missing = || ApiError::not_found("no such result file");
+    let missing = || FileError::new(StatusCode::NOT_FOUND, "not_found", "no such result file");
     let task = parse_wire_id(&task_id)
         .and_then(|id| crate::routes::lock(&state.store).get(id))
         .filter(|task| task.status_at(now, state.task_duration) == TaskStatus::Success)
@@ -242,14 +242,14 @@ pub async fn file(
     {
         Ok(()) => {}
         Err(Refusal::Expired) => {
-            return Err(ApiError::new(
+            return Err(FileError::new(
                 StatusCode::FORBIDDEN,
                 "url_expired",
                 "this result URL has expired; read the task again for a fresh one",
             ));
         }
         Err(Refusal::Forbidden) => {
-            return Err(ApiError::new(
+            return Err(FileError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "this result URL's signature is not valid",
@@ -267,7 +267,7 @@ pub async fn file(
     }
     if let DownloadFault::Status(status) = step {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return Err(ApiError::new(
+        return Err(FileError::new(
             status,
             "injected",
             format!("injected download fault: {status}"),
@@ -334,6 +334,39 @@ pub async fn file(
         );
     }
     Ok(response)
+}
+
+/// A file host's refusal, in the API's error shape
+/// (`{"error": {"code", "message"}}`) but with the file host's own codes
+/// (`url_expired`, `forbidden`, `not_found`, `injected`): they are not the
+/// API's, so not `orux_models::wire::ErrorCode`s.
+#[derive(Debug)]
+pub struct FileError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl FileError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> FileError {
+        FileError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for FileError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
 }
 
 /// `expires` and `token` from the query.
