@@ -7,20 +7,53 @@ use clap::{Args, Subcommand};
 
 use crate::format::Format;
 
-/// Exit statuses of the API commands.
-pub const API_EXIT_STATUS: &str = "\
-The API key is read from ORUX_API_KEY; the base URL from --base-url, else
+/// Where the API commands find the key and the base URL.
+macro_rules! api_environment {
+    () => {
+        "The API key is read from ORUX_API_KEY; the base URL from --base-url, else
 ORUX_BASE_URL, else https://orux.top.
+"
+    };
+}
 
+/// What every API command says last about `--format json`.
+macro_rules! json_errors {
+    () => {
+        "
+With --format json every outcome is one JSON object on standard output; an
+error is {\"error\": {\"code\", \"message\", …}}."
+    };
+}
+
+/// `orux submit --help`: the environment and the exit statuses.
+pub const SUBMIT_EXIT_STATUS: &str = concat!(
+    api_environment!(),
+    "
 Exit status:
   0  success
-  1  the body is invalid (nothing was sent), or the task failed or expired
+  1  the body is invalid (nothing was sent), or (--wait) the task failed or
+     expired
   2  usage or local I/O error (including a missing ORUX_API_KEY)
   3  the API refused or could not be reached (auth, rate limit, server error,
      transport, unknown submit outcome, deadline passed)
+",
+    json_errors!()
+);
 
-With --format json every outcome is one JSON object on standard output; an
-error is {\"error\": {\"code\", \"message\", …}}.";
+/// `orux status --help` and `orux wait --help`: no body is read, so exit
+/// status 1 is only a task that failed or expired.
+pub const TASK_EXIT_STATUS: &str = concat!(
+    api_environment!(),
+    "
+Exit status:
+  0  success: the status is printed (wait: the task succeeded)
+  1  the task failed or expired
+  2  usage error (including a missing ORUX_API_KEY)
+  3  the API refused or could not be reached (auth, unknown task, rate limit,
+     server error, transport, deadline passed)
+",
+    json_errors!()
+);
 
 /// Options every API command takes.
 #[derive(Debug, Args)]
@@ -36,7 +69,7 @@ pub struct ApiOptions {
 
 /// `orux submit`.
 #[derive(Debug, Args)]
-#[command(after_help = API_EXIT_STATUS)]
+#[command(after_help = SUBMIT_EXIT_STATUS)]
 pub struct SubmitArgs {
     /// The request body; `-` or nothing reads standard input. Validated first
     #[arg(value_name = "FILE")]
@@ -65,7 +98,7 @@ pub struct SubmitArgs {
 
 /// `orux status`.
 #[derive(Debug, Args)]
-#[command(after_help = API_EXIT_STATUS)]
+#[command(after_help = TASK_EXIT_STATUS)]
 pub struct StatusArgs {
     /// The task id returned by `orux submit`
     #[arg(value_name = "TASK_ID")]
@@ -78,7 +111,7 @@ pub struct StatusArgs {
 
 /// `orux wait`.
 #[derive(Debug, Args)]
-#[command(after_help = API_EXIT_STATUS)]
+#[command(after_help = TASK_EXIT_STATUS)]
 pub struct WaitArgs {
     /// The task id returned by `orux submit`
     #[arg(value_name = "TASK_ID")]
@@ -176,8 +209,15 @@ Exit status:
   1  not verified: the reason is printed on standard error
   2  usage or I/O error (a malformed secret or header, an unreadable body)")]
 pub struct VerifyArgs {
-    /// The endpoint's signing secret, whsec_<base64>
-    #[arg(long, value_name = "SECRET")]
+    /// The endpoint's signing secret, whsec_<base64>. The environment is the
+    /// safer place: other users of the machine see a command's arguments
+    /// (`ps`), not its environment
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "ORUX_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
     pub secret: String,
 
     /// A request header, 'NAME: VALUE' (webhook-id, webhook-timestamp,

@@ -6,10 +6,14 @@ use orux_models::{Diagnostic, DiagnosticKind, Limits, TaskRequest, ValidationErr
 
 use crate::input::Fit;
 
-/// What [`Outcome::suggest_jsonl`] adds to the error about data after the
-/// first object.
+/// What [`Outcome::suggest_jsonl`] adds, for `orux validate`, to the error
+/// about data after the first object.
 pub const JSONL_HINT: &str =
     "; it looks like JSON Lines (one body per line): use --jsonl to validate each line";
+
+/// The same hint for `orux submit`, which sends one body.
+pub const SUBMIT_JSONL_HINT: &str = "; it looks like JSON Lines (one body per line): \
+     `orux submit` sends one body; `orux validate --jsonl` checks each line";
 
 /// The verdict on one body: what `orux validate` reports for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,12 +49,12 @@ impl Outcome {
         }
     }
 
-    /// Adds a pointer to `--jsonl` when `body` failed as one body because it
-    /// holds several JSON objects on separate lines: a complete first object
-    /// ([`DiagnosticKind::TrailingData`]), then a newline and `{`. Only
-    /// `orux validate` without `--jsonl` calls this; the runtime knows nothing
-    /// of the flag.
-    pub fn suggest_jsonl(&mut self, body: &[u8]) {
+    /// Adds `hint` ([`JSONL_HINT`], [`SUBMIT_JSONL_HINT`]) when `body`
+    /// failed as one body because it holds several JSON objects on separate
+    /// lines: a complete first object ([`DiagnosticKind::TrailingData`]),
+    /// then a newline and `{`. The commands that read one body call this;
+    /// the runtime knows nothing of JSON Lines.
+    pub fn suggest_jsonl(&mut self, body: &[u8], hint: &str) {
         let [error] = self.errors.as_mut_slice() else {
             return;
         };
@@ -63,7 +67,7 @@ impl Outcome {
         let before = body.get(..offset).unwrap_or_default();
         let gap = &before[before.trim_ascii_end().len()..];
         if gap.contains(&b'\n') {
-            error.message.push_str(JSONL_HINT);
+            error.message.push_str(hint);
         }
     }
 

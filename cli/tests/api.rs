@@ -384,3 +384,122 @@ fn webhook_verify_usage_errors_exit_2() {
         .unwrap();
     assert_eq!(code(&output), 2);
 }
+
+#[test]
+fn a_401_for_a_key_not_of_the_orux_form_says_what_the_form_is() {
+    let body = json!({"error": {"code": "unauthorized", "message": "bad key"}}).to_string();
+    let server = Server::start(move |_, _| (401, body.clone()));
+    let run = |key: &str, format: &str| {
+        orux()
+            .env("ORUX_API_KEY", key)
+            .args([
+                "status",
+                "task_1",
+                "--format",
+                format,
+                "--base-url",
+                &server.url,
+            ])
+            .output()
+            .unwrap()
+    };
+    let pasted = run("ghp_0123456789", "human");
+    assert_eq!(code(&pasted), 3);
+    assert!(
+        stderr(&pasted)
+            .contains("ORUX_API_KEY does not look like an Orux API key, which starts with sk-app-"),
+        "{}",
+        stderr(&pasted)
+    );
+    let message = json_out(&run("ghp_0123456789", "json"))["error"]["message"].clone();
+    assert!(
+        message.as_str().unwrap().contains("starts with sk-app-"),
+        "{message}"
+    );
+    // A key of the right form that was refused gets no such hint.
+    let refused = run("sk-app-revoked", "human");
+    assert_eq!(code(&refused), 3);
+    assert!(
+        !stderr(&refused).contains("does not look like"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn status_and_wait_help_name_only_the_exit_statuses_they_can_give() {
+    let help = |command: &str| {
+        let output = orux().args([command, "--help"]).output().unwrap();
+        assert_eq!(code(&output), 0);
+        stdout(&output)
+    };
+    for command in ["status", "wait"] {
+        let text = help(command);
+        assert!(!text.contains("body is invalid"), "{command}: {text}");
+        assert!(
+            text.contains("1  the task failed or expired"),
+            "{command}: {text}"
+        );
+    }
+    assert!(help("submit").contains("the body is invalid (nothing was sent)"));
+}
+
+#[test]
+fn submit_of_json_lines_says_it_sends_one_body() {
+    let server = Server::start(|_, _| (200, SUBMITTED.to_owned()));
+    let lines = format!("{BODY}\n{BODY}\n");
+    let output = api(&server, &["submit"], &lines);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains(
+            "it looks like JSON Lines (one body per line): `orux submit` sends one body; \
+             `orux validate --jsonl` checks each line"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn webhook_verify_reads_the_secret_from_the_environment() {
+    let (headers, _) = delivery(DONE);
+    let output = orux()
+        .env("ORUX_WEBHOOK_SECRET", SECRET)
+        .args(["webhook", "verify"])
+        .args(&headers)
+        .write_stdin(DONE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(json_out(&output)["task_id"], "task_01JABC");
+    // The flag wins over the environment.
+    let output = orux()
+        .env("ORUX_WEBHOOK_SECRET", "whsec_b3RoZXIta2V5LW90aGVyLWtleQ==")
+        .args(["webhook", "verify", "--secret", SECRET])
+        .args(&headers)
+        .write_stdin(DONE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // Neither: a usage error that names both places.
+    let output = orux()
+        .env_remove("ORUX_WEBHOOK_SECRET")
+        .args(["webhook", "verify"])
+        .args(&headers)
+        .write_stdin(DONE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("--secret"), "{}", stderr(&output));
+    // The help says where the secret is safer, and never shows its value.
+    let help = orux()
+        .env("ORUX_WEBHOOK_SECRET", SECRET)
+        .args(["webhook", "verify", "--help"])
+        .output()
+        .unwrap();
+    let text = stdout(&help);
+    assert!(text.contains("ORUX_WEBHOOK_SECRET"), "{text}");
+    assert!(text.contains("(`ps`)"), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+}

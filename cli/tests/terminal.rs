@@ -28,17 +28,7 @@ fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
 
 /// [`in_terminal`] with extra environment variables.
 fn in_terminal_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
-    grantpt(&master).unwrap();
-    unlockpt(&master).unwrap();
-    let name = ptsname(&master, Vec::new()).unwrap();
-    let slave = rustix::fs::open(
-        name.as_c_str(),
-        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .unwrap();
-    let slave = File::from(slave);
+    let (master, slave) = pseudo_terminal();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
         .args(args)
         .env_remove("NO_COLOR")
@@ -57,7 +47,7 @@ fn in_terminal_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, 
     input.write_all(stdin).unwrap();
     drop(input);
     let (sender, receiver) = mpsc::channel();
-    let mut master = File::from(master);
+    let mut master = master;
     std::thread::spawn(move || {
         let mut output = Vec::new();
         let mut chunk = [0; 1 << 16];
@@ -77,6 +67,22 @@ fn in_terminal_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, 
     let status = child.wait().unwrap();
     let text = String::from_utf8(output).unwrap().replace("\r\n", "\n");
     (status.code().unwrap(), text.into_bytes())
+}
+
+/// A new pseudo-terminal: its master side (what a terminal emulator reads
+/// and writes) and its slave side (what a program gets as its terminal).
+fn pseudo_terminal() -> (File, File) {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .unwrap();
+    (File::from(master), File::from(slave))
 }
 
 /// `output` without our SGR styles; fails on any other escape sequence or
@@ -196,6 +202,60 @@ fn a_usage_error_quotes_a_hostile_argument_escaped() {
     // Piped, the same words.
     let piped = run(&["\u{1b}[2J\u{202e}"], b"");
     assert_eq!(support::stderr(&piped), shown);
+}
+
+/// `orux validate` with the terminal on standard input says, on standard
+/// error, that it is waiting for a body (typed, then Ctrl-D); a pipe gets
+/// no such line.
+#[test]
+fn validate_on_a_terminal_says_it_reads_the_body_from_it() {
+    let (mut master, slave) = pseudo_terminal();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
+        .arg("validate")
+        .env("NO_COLOR", "1")
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut writer = master.try_clone().unwrap();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut output = Vec::new();
+        let mut chunk = [0; 1 << 16];
+        loop {
+            match master.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    output.extend_from_slice(&chunk[..n]);
+                    let _ = sender.send(output.clone());
+                }
+            }
+        }
+    });
+    // The hint comes before anything is typed.
+    let hint = "orux validate: reading a request body from the terminal; end it with Ctrl-D, or give a FILE";
+    let mut seen = Vec::new();
+    while !String::from_utf8_lossy(&seen).contains(hint) {
+        seen = receiver
+            .recv_timeout(TIMEOUT)
+            .unwrap_or_else(|_| panic!("no hint: {:?}", String::from_utf8_lossy(&seen)));
+    }
+    // A body and Ctrl-D (end of input on a terminal line of its own).
+    writer
+        .write_all(b"{\"model\": \"sora2\", \"prompt\": \"p\"}\n\x04")
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    while let Ok(output) = receiver.recv_timeout(Duration::from_secs(1)) {
+        seen = output;
+    }
+    let text = String::from_utf8_lossy(&seen);
+    assert_eq!(text.matches(hint).count(), 1, "{text}");
+    assert!(text.contains("valid sora2 request"), "{text}");
+
+    let piped = run(&["validate"], br#"{"model": "sora2", "prompt": "p"}"#);
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("terminal"));
 }
 
 /// A download draws a progress bar (bytes, rate, ETA) on a terminal, and

@@ -42,3 +42,9 @@ pub use error::{Error, FieldError};
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 pub use orux_webhooks as webhooks;
 pub use wait::{WaitOptions, Watch};
+
+/// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask
+/// snippets` checks that every README's are).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -103,10 +103,16 @@ pub fn generate_with_limits(
 pub const GENERATED_DIRS: &[&str] = &[emit::RUST_DIR, emit::SCHEMA_DIR];
 
 /// The IR of the repository's own `models.yaml`, for unit tests that break
-/// one piece of a real spec.
+/// one piece of a real spec. The path is `cargo test`'s run-time
+/// `CARGO_MANIFEST_DIR` (the compile-time one only as a fallback): a test
+/// binary reused from another clone through a shared target directory reads
+/// the spec of the clone it runs in.
 #[cfg(test)]
 pub(crate) fn spec_ir() -> ir::Ir {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../models.yaml");
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let path = manifest_dir.join("../models.yaml");
     let text = std::fs::read_to_string(path).expect("models.yaml is readable");
     load(&text, "models.yaml").expect("models.yaml is valid")
 }

@@ -47,12 +47,12 @@ struct ReadmeDoctests;
 mod request;
 
 /// The model catalog: every model's metadata and parameter table, as data
-/// ([`MODELS`](catalog::MODELS)), and the types that describe them.
+/// ([`MODELS`](catalog::MODELS)), and the types that describe them
+/// (`ModelInfo`, `FieldInfo`, …, listed once in the runtime, so the
+/// generator never gives a generated type one of their names).
 pub mod catalog {
     pub use crate::generated::catalog::*;
-    pub use orux_runtime::{
-        Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind, describe_values,
-    };
+    pub use orux_runtime::__private::catalog_exports::*;
 }
 pub use orux_runtime::responses;
 pub use orux_runtime::wire;
@@ -62,11 +62,10 @@ pub use generated::schema;
 pub use generated::task_request::{Model, TaskRequest};
 pub use generated::value_sets::*;
 pub use orux_runtime::display;
-pub use orux_runtime::{
-    ClosedSet, DataUri, DataUriError, Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE, HttpsUrl,
-    INVALID_PARAM, ImageError, ImageInput, Limits, MAX_WARNINGS, TaskRef, UNKNOWN_DIRECTIVE,
-    UnknownModel, UnknownValue, UrlError, Validated, ValidationErrors, WARNINGS_OMITTED, WireValue,
-};
+// `ImageInput`, `ValidationErrors`, `HttpsUrl`, … : the runtime lists them
+// once (`REEXPORTED_NAMES` is the same list), so a value set can never
+// take one of their names and shadow it.
+pub use orux_runtime::__private::root_exports::*;
 
 #[cfg(test)]
 mod tests {

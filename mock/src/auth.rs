@@ -1,6 +1,7 @@
 //! Bearer authentication: any `sk-app-…` key, or exactly the configured one.
 
 use axum::http::{HeaderMap, StatusCode, header};
+use orux_models::wire::API_KEY_PREFIX;
 
 use crate::error::ApiError;
 
@@ -31,7 +32,7 @@ impl Keys {
             .map(|(_, key)| key.trim())
             .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <key>`"))?;
         let accepted = match self {
-            Keys::AnyAppKey => key.len() > "sk-app-".len() && key.starts_with("sk-app-"),
+            Keys::AnyAppKey => key.len() > API_KEY_PREFIX.len() && key.starts_with(API_KEY_PREFIX),
             Keys::Exactly(expected) => constant_time_eq(key.as_bytes(), expected.as_bytes()),
         };
         if accepted {

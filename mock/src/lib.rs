@@ -166,3 +166,9 @@ impl Drop for Server {
         self.outbox.abort();
     }
 }
+
+/// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask
+/// snippets` checks that every README's are).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -9,7 +9,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// ECMA-262 regex (for JSON Schema `pattern`) accepting exactly the strings
-/// [`DataUri::parse`] accepts.
+/// [`DataUri::parse`] accepts, but one whose payload starts like a known
+/// image format other than the declared one ([`DataUriError::TypeMismatch`]:
+/// a regex cannot decode base64).
 ///
 /// The payload is whole 4-character groups; the last group may be padded,
 /// and then its last data character must leave the unused bits zero (`AQgw`
@@ -55,6 +57,14 @@ pub enum DataUriError {
     /// `=` other than as the last one or two characters, or padding after
     /// non-zero unused bits (not the canonical encoding).
     BadPadding,
+    /// The payload's first bytes are a known image format (PNG, JPEG, GIF,
+    /// WebP) other than the one the media type declares.
+    TypeMismatch {
+        /// The declared media type (`image/jpeg`).
+        declared: String,
+        /// The media type of the payload's format (`image/png`).
+        actual: &'static str,
+    },
 }
 
 impl fmt::Display for DataUriError {
@@ -77,6 +87,11 @@ impl fmt::Display for DataUriError {
                 match ch {
                     '-' | '_' => write!(f, " (URL-safe base64 is not accepted)"),
                     '.' => write!(f, " (is the payload truncated with '...'?)"),
+                    '\n' | '\r' => write!(
+                        f,
+                        " (base64 tools wrap lines at 76 characters: encode on one line, \
+                         as `base64 -w0` does)"
+                    ),
                     _ => Ok(()),
                 }
             }
@@ -85,6 +100,10 @@ impl fmt::Display for DataUriError {
                 "has a base64 payload of {len} characters, which is not a multiple of 4 (truncated?)"
             ),
             DataUriError::BadPadding => write!(f, "has misplaced or non-canonical base64 padding"),
+            DataUriError::TypeMismatch { declared, actual } => write!(
+                f,
+                "declares {declared}, but its payload is {actual} (by its first bytes)"
+            ),
         }
     }
 }
@@ -159,7 +178,76 @@ fn check(s: &str) -> Result<(), DataUriError> {
     let payload = rest
         .strip_prefix(BASE64_MARKER)
         .ok_or(DataUriError::NotBase64)?;
-    check_base64(payload.as_bytes())
+    check_base64(payload.as_bytes())?;
+    check_declared_type(media_type, payload.as_bytes())
+}
+
+/// A payload whose first bytes are a known image format must be declared
+/// as that format (`image/jpg` is read as `image/jpeg`). A format the
+/// signatures do not know, or a subtype they do not name (`svg+xml`,
+/// `avif`), is not judged: only a sure contradiction is an error
+/// (docs/decisions.md, "Inline images").
+fn check_declared_type(media_type: &str, payload: &[u8]) -> Result<(), DataUriError> {
+    let declared = match media_type.get(IMAGE.len()..).map(str::to_ascii_lowercase) {
+        Some(subtype) if subtype == "jpg" => "image/jpeg".to_owned(),
+        Some(subtype) => format!("{IMAGE}{subtype}"),
+        None => return Ok(()),
+    };
+    let Some(actual) = image_media_type(&decode_head(payload)) else {
+        return Ok(());
+    };
+    let known = SIGNATURES
+        .iter()
+        .any(|(media_type, _)| *media_type == declared);
+    if !known || declared == actual {
+        return Ok(());
+    }
+    Err(DataUriError::TypeMismatch {
+        declared: media_type.to_owned(),
+        actual,
+    })
+}
+
+/// Whether some first bytes are of one image format.
+type Signature = fn(&[u8]) -> bool;
+
+/// The image formats told apart by their first bytes, by media type.
+const SIGNATURES: &[(&str, Signature)] = &[
+    ("image/png", |b| b.starts_with(b"\x89PNG\r\n\x1a\n")),
+    ("image/jpeg", |b| b.starts_with(&[0xFF, 0xD8, 0xFF])),
+    ("image/gif", |b| {
+        b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a")
+    }),
+    ("image/webp", |b| {
+        b.get(..4) == Some(&b"RIFF"[..]) && b.get(8..12) == Some(&b"WEBP"[..])
+    }),
+];
+
+/// The media type of an image from its first bytes (at least 12 for WebP):
+/// `image/png`, `image/jpeg`, `image/gif` or `image/webp`, else `None`. A
+/// file's name or a declared type says less than this.
+pub fn image_media_type(first_bytes: &[u8]) -> Option<&'static str> {
+    SIGNATURES
+        .iter()
+        .find(|(_, matches)| matches(first_bytes))
+        .map(|(media_type, _)| *media_type)
+}
+
+/// The first bytes (at most 12) of a checked base64 payload.
+fn decode_head(payload: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(12);
+    for group in payload.chunks_exact(4).take(4) {
+        let values: Vec<u8> = group.iter().map(|&b| decode(b)).collect();
+        let data = values.iter().take_while(|&&v| v & PAD == 0).count();
+        let bits = values
+            .iter()
+            .take(data)
+            .fold(0u32, |bits, &v| (bits << 6) | u32::from(v))
+            << (6 * (4 - data));
+        let [_, first, second, third] = bits.to_be_bytes();
+        bytes.extend_from_slice(&[first, second, third][..data.saturating_sub(1)]);
+    }
+    bytes
 }
 
 /// RFC 6838 `restricted-name` characters.
@@ -424,6 +512,68 @@ mod tests {
             assert_eq!(uri.payload(), payload);
             assert_eq!(check_base64(payload.as_bytes()), Ok(()));
         }
+    }
+
+    #[test]
+    fn the_declared_type_must_not_contradict_the_first_bytes() {
+        let png = encode(&png(2, 2));
+        let mismatch = DataUri::parse(&format!("data:image/jpeg;base64,{png}")).unwrap_err();
+        assert_eq!(
+            mismatch,
+            DataUriError::TypeMismatch {
+                declared: "image/jpeg".to_owned(),
+                actual: "image/png"
+            }
+        );
+        assert_eq!(
+            mismatch.to_string(),
+            "declares image/jpeg, but its payload is image/png (by its first bytes)"
+        );
+        assert!(DataUri::parse(&format!("data:image/png;base64,{png}")).is_ok());
+        assert!(DataUri::parse(&format!("data:image/PNG;base64,{png}")).is_ok());
+        // Subtypes the signatures do not name, and payloads they do not
+        // know, are not judged.
+        assert!(DataUri::parse(&format!("data:image/svg+xml;base64,{png}")).is_ok());
+        assert!(DataUri::parse("data:image/jpeg;base64,QUJD").is_ok());
+        let jpeg = encode(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']);
+        assert!(DataUri::parse(&format!("data:image/jpg;base64,{jpeg}")).is_ok());
+        assert!(DataUri::parse(&format!("data:image/jpeg;base64,{jpeg}")).is_ok());
+        assert!(DataUri::parse(&format!("data:image/gif;base64,{jpeg}")).is_err());
+        let webp = encode(b"RIFF\x24\0\0\0WEBPVP8 ");
+        assert!(DataUri::parse(&format!("data:image/webp;base64,{webp}")).is_ok());
+        assert!(DataUri::parse(&format!("data:image/png;base64,{webp}")).is_err());
+        let gif = encode(b"GIF89a\x01\0\x01\0");
+        assert!(DataUri::parse(&format!("data:image/gif;base64,{gif}")).is_ok());
+        assert!(DataUri::parse(&format!("data:image/webp;base64,{gif}")).is_err());
+    }
+
+    #[test]
+    fn first_bytes_name_the_format() {
+        assert_eq!(image_media_type(&png(1, 1)), Some("image/png"));
+        assert_eq!(image_media_type(b"GIF87a"), Some("image/gif"));
+        assert_eq!(image_media_type(b"RIFF\0\0\0\0WEBP"), Some("image/webp"));
+        assert_eq!(image_media_type(b"RIFF\0\0\0\0WAVE"), None);
+        assert_eq!(image_media_type(&[0xFF, 0xD8]), None);
+        assert_eq!(image_media_type(b""), None);
+        // The decoded head of a payload, padding included.
+        assert_eq!(decode_head(b"QUJD"), b"ABC");
+        assert_eq!(decode_head(b"QUI="), b"AB");
+        assert_eq!(decode_head(b"QQ=="), b"A");
+        assert_eq!(
+            decode_head(encode(b"0123456789abcdef").as_bytes()),
+            b"0123456789ab"
+        );
+    }
+
+    #[test]
+    fn a_wrapped_payload_gets_the_one_line_hint() {
+        let wrapped = format!("data:image/png;base64,{}\n{}", "A".repeat(76), "AAAA");
+        let error = DataUri::parse(&wrapped).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "has '\\n' at offset 76 of its base64 payload (base64 tools wrap lines at 76 \
+             characters: encode on one line, as `base64 -w0` does)"
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ mod value_set;
 pub mod wire;
 
 pub use catalog::{Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind};
-pub use data_uri::{DataUri, DataUriError};
+pub use data_uri::{DataUri, DataUriError, image_media_type};
 pub use image::{ImageError, ImageInput, TaskRef};
 pub use json::Limits;
 pub use report::{
@@ -65,66 +65,38 @@ pub mod __private {
         deserialize as deserialize_member, parse_member, serialize as serialize_member,
     };
 
-    /// The runtime types that `orux-models` puts beside its generated ones,
-    /// so the generator gives no model or value set one of these names.
-    pub const TYPE_NAMES: &[&str] = &[
-        "ModelInfo",
-        "FieldInfo",
-        "FieldKind",
-        "ModelKind",
-        "Capability",
-        "DirectiveSetInfo",
-        "Validated",
-        "ValidationErrors",
-        "Diagnostic",
-        "DiagnosticKind",
-        "Limits",
-        "HttpsUrl",
-        "DataUri",
-        "ImageInput",
-        "TaskRef",
-        "WireValue",
-        "UnknownValue",
-        "UnknownModel",
-        "ClosedSet",
-    ];
+    /// Lists, once, the runtime items `orux-models` re-exports: the macro
+    /// makes the modules `orux-models` glob-imports them from and the list
+    /// of their names, which the generator keeps generated types from
+    /// taking. An item re-exported any other way could be shadowed by a
+    /// generated type of the same name without a word (a value set
+    /// `url_error` would silently hide `UrlError`).
+    macro_rules! reexported {
+        (root: [$($root:ident),* $(,)?], catalog: [$($catalog:ident),* $(,)?] $(,)?) => {
+            /// What `orux-models` re-exports at its root.
+            pub mod root_exports {
+                pub use crate::{$($root),*};
+            }
+            /// What `orux-models` re-exports in its `catalog` module.
+            pub mod catalog_exports {
+                pub use crate::{$($catalog),*};
+            }
+            /// The name of every item above: no model or value set may
+            /// give a generated type one of these names.
+            pub const REEXPORTED_NAMES: &[&str] = &[$(stringify!($root),)* $(stringify!($catalog),)*];
+        };
+    }
 
-    #[cfg(test)]
-    mod tests {
-        use super::TYPE_NAMES;
-
-        /// The last path segment of a type's name.
-        fn short<T: ?Sized>() -> &'static str {
-            let full = std::any::type_name::<T>();
-            full.rsplit("::").next().unwrap_or(full)
-        }
-
-        #[test]
-        fn type_names_name_the_runtime_types() {
-            use crate::*;
-            let actual = [
-                short::<ModelInfo>(),
-                short::<FieldInfo>(),
-                short::<FieldKind>(),
-                short::<ModelKind>(),
-                short::<Capability>(),
-                short::<DirectiveSetInfo>(),
-                short::<Validated<()>>().trim_end_matches("<()>"),
-                short::<ValidationErrors>(),
-                short::<Diagnostic>(),
-                short::<DiagnosticKind>(),
-                short::<Limits>(),
-                short::<HttpsUrl>(),
-                short::<DataUri>(),
-                short::<ImageInput>(),
-                short::<TaskRef>(),
-                short::<WireValue>(),
-                short::<UnknownValue>(),
-                short::<UnknownModel>(),
-            ];
-            // `ClosedSet` is a trait without a vtable, so it has no `type_name`.
-            assert_eq!(TYPE_NAMES[..actual.len()], actual);
-            assert_eq!(TYPE_NAMES[actual.len()..], ["ClosedSet"]);
-        }
+    reexported! {
+        root: [
+            ClosedSet, DataUri, DataUriError, Diagnostic, DiagnosticKind, EMPTY_DIRECTIVE,
+            HttpsUrl, INVALID_PARAM, ImageError, ImageInput, Limits, MAX_WARNINGS, TaskRef,
+            UNKNOWN_DIRECTIVE, UnknownModel, UnknownValue, UrlError, Validated,
+            ValidationErrors, WARNINGS_OMITTED, WireValue, image_media_type,
+        ],
+        catalog: [
+            Capability, DirectiveSetInfo, FieldInfo, FieldKind, ModelInfo, ModelKind,
+            describe_values,
+        ],
     }
 }

@@ -20,8 +20,11 @@ const MAX_CHARS: usize = 256;
 ///   family (`kling-3.0` → a `kling-…` id, `veo3` → a `veo-…` id). Without
 ///   the version condition `Pan Up` would suggest `Pan Left`.
 ///
-/// Among plausible candidates the smallest distance wins, then the earliest.
-/// An input that normalizes to nothing gets no suggestion.
+/// A candidate that the input is a prefix of (`runway-gen3` →
+/// `runway-gen3-alpha-turbo`: the input is a known id without its suffix)
+/// wins over every other, however close by edit distance (`runway-gen4`).
+/// Otherwise, and among such candidates, the smallest distance wins, then
+/// the earliest. An input that normalizes to nothing gets no suggestion.
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     // The buffers are kept per thread: one body can ask for dozens of
     // suggestions (one per unknown key), and their three allocations were a
@@ -67,14 +70,23 @@ fn nearest_with<'a>(
     // Buffers reused for every candidate: the search allocates nothing per
     // candidate (it used to allocate two or three each, most of the cost of
     // an unknown-field error).
-    let mut best: Option<(usize, &'a str)> = None;
+    // (distance, candidate, whether the input is a prefix of it)
+    let mut best: Option<(usize, &'a str, bool)> = None;
     for candidate in candidates {
         if !normalize_into(candidate, norm) {
             continue;
         }
+        let extends = norm.starts_with(wanted);
+        let best_extends = best.is_some_and(|(_, _, extends)| extends);
+        if best_extends && !extends {
+            continue;
+        }
+        // The candidate to beat: none when this one is the first the input
+        // is a prefix of, as that outranks any distance.
+        let rival = if extends && !best_extends { None } else { best };
         let longer = wanted.len().max(norm.len());
         let threshold = (longer / 3).max(2);
-        let prefix = norm.starts_with(wanted) || wanted.starts_with(norm);
+        let prefix = extends || wanted.starts_with(norm);
         let same_family = wanted_family
             .as_deref()
             .is_some_and(|family| is_leading_word(family, candidate));
@@ -82,7 +94,7 @@ fn nearest_with<'a>(
         // far, and, when neither a prefix nor a family makes it plausible,
         // at most `threshold`: past that bound the exact distance does not
         // matter, and the table stops as soon as it is exceeded.
-        let mut bound = best.map_or(usize::MAX, |(least, _)| least.saturating_sub(1));
+        let mut bound = rival.map_or(usize::MAX, |(least, ..)| least.saturating_sub(1));
         if !prefix && !same_family {
             bound = bound.min(threshold);
         }
@@ -96,11 +108,11 @@ fn nearest_with<'a>(
             levenshtein_bounded(wanted, norm, bound, row)
         };
         let close = distance <= threshold && distance < longer;
-        if (close || prefix || same_family) && best.is_none_or(|(least, _)| distance < least) {
-            best = Some((distance, candidate));
+        if (close || prefix || same_family) && rival.is_none_or(|(least, ..)| distance < least) {
+            best = Some((distance, candidate, extends));
         }
     }
-    best.map(|(_, candidate)| candidate)
+    best.map(|(_, candidate, _)| candidate)
 }
 
 /// Lowercased characters of `s` without separators, into `out` (cleared
@@ -259,6 +271,13 @@ mod tests {
         assert_eq!(model("Hailuo 02"), Some("hailuo-02"));
         assert_eq!(model("runway-gen-4"), Some("runway-gen4"));
         assert_eq!(model("runway-gen5"), Some("runway-gen4"));
+        // A known id without its suffix: that id, not the one a letter away.
+        assert_eq!(model("runway-gen3"), Some("runway-gen3-alpha-turbo"));
+        assert_eq!(model("runway gen3 alpha"), Some("runway-gen3-alpha-turbo"));
+        assert_eq!(model("kling-v21-master"), Some("kling-v21-master-i2v"));
+        assert_eq!(model("kling-avatar"), Some("kling-avatar-std"));
+        // Among ids the input starts, the closest: a prefix of both.
+        assert_eq!(model("runway-gen"), Some("runway-gen4"));
         assert_eq!(model("kling-v2.1-master-i2v"), Some("kling-v21-master-i2v"));
         assert_eq!(model("topaz"), Some("topaz-upscale"));
         assert_eq!(model("hailuo-03"), Some("hailuo-02"));

@@ -28,6 +28,10 @@ pub const TASK_PATH: &str = "/api/v1/tasks/{task_id}";
 /// The name of the path parameter of [`TASK_PATH`].
 pub const TASK_ID_PARAM: &str = "task_id";
 
+/// How every Orux API key starts (`sk-app-…`): the mock accepts any key of
+/// this form, and the CLI says so when a key of another form is refused.
+pub const API_KEY_PREFIX: &str = "sk-app-";
+
 /// The segments of [`TASKS_PATH`] (`api`, `v1`, `tasks`), for building a URL
 /// one percent-encoded segment at a time.
 pub fn tasks_segments() -> impl Iterator<Item = &'static str> {

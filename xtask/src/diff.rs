@@ -39,7 +39,12 @@ struct Args {
 
 /// Runs the task on the arguments after `diff`.
 pub fn run(raw: impl Iterator<Item = String>, root: &Path) -> ExitCode {
-    let args = match parse_args(raw, root) {
+    let raw: Vec<String> = raw.collect();
+    if raw.iter().any(|arg| arg == "-h" || arg == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse_args(raw.into_iter(), root) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}\n\n{USAGE}");
@@ -60,7 +65,7 @@ pub fn run(raw: impl Iterator<Item = String>, root: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let new_name = crate::display_name(&args.spec);
+    let new_name = crate::root::display_name(&args.spec);
     // Both specs are checked before anything is compared, so both lists of
     // problems are shown at once.
     let old = orux_codegen::load(&old_text, &old_name);
@@ -116,7 +121,6 @@ fn parse_args(mut raw: impl Iterator<Item = String>, root: &Path) -> Result<Args
                     _ => return Err("--fail-on needs `breaking` or `additive`".to_owned()),
                 })
             }
-            "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -133,7 +137,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>, root: &Path) -> Result<Args
 fn read_base(args: &Args) -> Result<(String, String), String> {
     match &args.base {
         Base::File(path) => std::fs::read_to_string(path)
-            .map(|text| (text, crate::display_name(path)))
+            .map(|text| (text, crate::root::display_name(path)))
             .map_err(|e| format!("cannot read {}: {e}", path.display())),
         Base::Git(rev) => git_show(rev, &args.spec),
     }

@@ -1,52 +1,164 @@
-//! `cargo xtask test`: the whole test suite, in the order CI runs it.
+//! `cargo xtask test [--accept] [--skip STEP]…`: every test of the
+//! repository, in the order CI runs them (`cargo xtask ci` runs these same
+//! steps after its checks).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-/// Runs every step; stops at the first that fails.
-pub fn run(root: &Path) -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut steps: Vec<(&str, Command)> = vec![("cargo test", {
-        let mut command = Command::new(&cargo);
-        command.args(["test", "--workspace", "--locked"]);
-        command
-    })];
-    // The JSON Schema bundle under Python's jsonschema and openapi-spec-validator,
-    // and under json-schema-to-typescript, tsc and ajv; the OpenAPI document in
-    // openapi-python-client, openapi-typescript, @hey-api/openapi-ts,
-    // Schemathesis and Prism, against `orux mock`. Each script installs its
-    // pinned packages itself (a venv under target/, `npm ci`).
-    for (name, script) in [
-        (
-            "cross-language: Python",
-            "tests/cross-language/python/run.sh",
-        ),
-        (
-            "cross-language: TypeScript",
-            "tests/cross-language/ts/run.sh",
-        ),
-        (
-            "cross-language: OpenAPI generators and testers",
-            "tests/cross-language/openapi/run.sh",
-        ),
-    ] {
-        let mut command = Command::new("bash");
-        command.arg(script);
-        steps.push((name, command));
-    }
-    for (name, mut command) in steps {
-        eprintln!("==> {name}");
-        match command.current_dir(root).status() {
-            Ok(status) if status.success() => {}
-            Ok(status) => {
-                eprintln!("==> {name} failed ({status})");
-                return ExitCode::FAILURE;
+use crate::steps::{self, Step, cargo};
+
+/// `cargo xtask test --help`.
+pub const USAGE: &str = "usage: cargo xtask test [--accept] [--skip STEP]...
+
+Runs, in order, stopping at the first failure, then prints one summary line:
+  prerequisites  Rust, python3 with venv, node and npm are there; the pinned
+                 crates, Python and npm packages are fetched (target/py-venv,
+                 target/cross-language/openapi,
+                 tests/cross-language/ts/node_modules)
+  cargo-test     cargo test --workspace --locked (unit, integration and doc
+                 tests: every README's Rust blocks are doc tests)
+  python         tests/cross-language/python/run.sh: the JSON Schema bundle and
+                 the OpenAPI document under Python's tools
+  typescript     tests/cross-language/ts/run.sh: the bundle under tsc and ajv
+  openapi        tests/cross-language/openapi/run.sh: the OpenAPI document in
+                 openapi-python-client, openapi-typescript, @hey-api/openapi-ts,
+                 Schemathesis and Prism, against orux mock
+  snippets       every fenced block of every README.md (cargo xtask snippets)
+  rehearsal      the maintainer's path on a copy of the workspace: add a model,
+                 regenerate, cargo xtask test --accept, end green (cargo xtask
+                 rehearse)
+
+  --accept       accept changed insta snapshots (INSTA_UPDATE=always) instead
+                 of failing on them; read them in `git diff` before committing
+  --skip STEP    leave out a step (repeatable); the summary says what was skipped";
+
+/// What the command line asked for.
+pub struct Args {
+    /// Accept changed snapshots.
+    pub accept: bool,
+    /// Step keys to leave out.
+    pub skip: Vec<String>,
+}
+
+/// The step keys, in order.
+pub const STEP_KEYS: &[&str] = &[
+    "prerequisites",
+    "cargo-test",
+    "python",
+    "typescript",
+    "openapi",
+    "snippets",
+    "rehearsal",
+];
+
+/// Runs the task on the arguments after `test`.
+pub fn run(raw: impl Iterator<Item = String>, root: &Path) -> ExitCode {
+    let args = match parse_args(raw) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    steps::run("cargo xtask test", steps(root, args.accept), &args.skip)
+}
+
+/// The arguments, or `None` for `--help`.
+pub fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut args = Args {
+        accept: false,
+        skip: Vec::new(),
+    };
+    while let Some(arg) = raw.next() {
+        match arg.as_str() {
+            "--accept" => args.accept = true,
+            "--skip" => {
+                let step = raw.next().ok_or("--skip needs a step")?;
+                if !STEP_KEYS.contains(&step.as_str()) {
+                    return Err(format!(
+                        "--skip: no step `{step}`; the steps are {}",
+                        STEP_KEYS.join(", ")
+                    ));
+                }
+                args.skip.push(step);
             }
-            Err(error) => {
-                eprintln!("==> cannot run {name}: {error}");
-                return ExitCode::FAILURE;
-            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    ExitCode::SUCCESS
+    Ok(Some(args))
+}
+
+/// The steps of the test suite, as `cargo xtask test` and `cargo xtask ci`
+/// run them.
+pub fn steps(root: &Path, accept: bool) -> Vec<Step<'_>> {
+    let mut cargo_test = cargo(root);
+    cargo_test.args(["test", "--workspace", "--locked"]);
+    if accept {
+        // insta writes a changed snapshot in place and lets the test pass.
+        cargo_test.env("INSTA_UPDATE", "always");
+    }
+    let script = |path: &str| {
+        let mut command = Command::new("bash");
+        command.arg(path).current_dir(root);
+        command
+    };
+    vec![
+        Step::new("prerequisites", "prerequisites", || {
+            crate::prerequisites::check(root)
+        }),
+        Step::new("cargo-test", "cargo test", move || {
+            let counts = steps::run_cargo_test(cargo_test)?;
+            if accept {
+                report_accepted(root);
+            }
+            Ok(Some(counts.to_string()))
+        }),
+        Step::command(
+            "python",
+            "Python cross-language checks",
+            script("tests/cross-language/python/run.sh"),
+        ),
+        Step::command(
+            "typescript",
+            "TypeScript cross-language checks",
+            script("tests/cross-language/ts/run.sh"),
+        ),
+        Step::command(
+            "openapi",
+            "OpenAPI generators and testers",
+            script("tests/cross-language/openapi/run.sh"),
+        ),
+        Step::new("snippets", "README snippets", || crate::snippets::run(root)),
+        Step::new("rehearsal", "maintainer rehearsal", || {
+            crate::rehearsal::run(root)
+        }),
+    ]
+}
+
+/// Lists the snapshot files `--accept` changed, for the maintainer to read.
+fn report_accepted(root: &Path) {
+    let output = Command::new("git")
+        .args(["status", "--porcelain", "--", "*.snap"])
+        .current_dir(root)
+        .output();
+    let changed: Vec<String> = match output {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| line.get(3..).unwrap_or(line).to_owned())
+            .collect(),
+        _ => return,
+    };
+    if changed.is_empty() {
+        eprintln!("==> --accept: no snapshot changed");
+    } else {
+        eprintln!("==> --accept: changed snapshots (read them in `git diff` before committing):");
+        for path in changed {
+            eprintln!("      {path}");
+        }
+    }
 }

@@ -33,7 +33,10 @@ impl Reporter {
 
     /// A failed API call: 1 for an invalid body, 2 for a set-up problem, 3 otherwise.
     pub fn api_error(self, error: &ApiError) -> Verdict {
-        let message = error.to_string();
+        let mut message = error.to_string();
+        if matches!(error, ApiError::Unauthorized) {
+            message.push_str(key_form_hint());
+        }
         let (code, extra, verdict) = describe(error);
         if let ApiError::Invalid(invalid) = error {
             return self.invalid(&invalid.errors, &invalid.warnings, &message);
@@ -167,6 +170,17 @@ pub(super) fn print_json(value: &Value) {
     let mut out = io::stdout().lock();
     let _ = serde_json::to_writer(&mut out, value);
     let _ = out.write_all(b"\n");
+}
+
+/// What a 401 adds when the key is not of the form Orux gives out
+/// (`sk-app-…`): a key pasted from elsewhere is the likeliest cause.
+fn key_form_hint() -> &'static str {
+    let key = std::env::var("ORUX_API_KEY").unwrap_or_default();
+    if key.trim().starts_with(orux_models::wire::API_KEY_PREFIX) {
+        ""
+    } else {
+        "; ORUX_API_KEY does not look like an Orux API key, which starts with sk-app-"
+    }
 }
 
 /// The client: key from `ORUX_API_KEY`, base URL from the flag, else

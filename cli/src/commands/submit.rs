@@ -26,7 +26,8 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
         Err(error) => return Ok(report.usage(&format!("cannot read {name}: {error}"))),
     };
     // Checked before the key is even looked at: an invalid body never costs a request.
-    let outcome = Outcome::of_read(&body, fit, &limits);
+    let mut outcome = Outcome::of_read(&body, fit, &limits);
+    outcome.suggest_jsonl(&body, crate::outcome::SUBMIT_JSONL_HINT);
     if !outcome.is_valid() {
         let count = outcome.errors.len();
         let message = format!(

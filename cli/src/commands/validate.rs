@@ -1,7 +1,7 @@
 //! `orux validate [FILE|-] [--format human|json] [--jsonl [--jobs N]]`.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::thread;
@@ -44,6 +44,18 @@ pub fn run(args: &ValidateArgs) -> Result<Verdict, Error> {
 fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
     let limits = Limits::default();
     let (mut reader, name) = open(args.file.as_deref())?;
+    if reads_stdin(args.file.as_deref()) && io::stdin().is_terminal() {
+        // Otherwise the command seems to hang: it waits for the body.
+        let what = if args.jsonl {
+            "JSON Lines"
+        } else {
+            "a request body"
+        };
+        let _ = writeln!(
+            io::stderr(),
+            "orux validate: reading {what} from the terminal; end it with Ctrl-D, or give a FILE"
+        );
+    }
     let read_error = |source| Error::Io {
         context: format!("cannot read {name}"),
         source,
@@ -71,7 +83,7 @@ fn check(args: &ValidateArgs) -> Result<Verdict, Error> {
     let mut body = Vec::new();
     let fit = input::read_all(&mut reader, &mut body, limits.max_body_bytes).map_err(read_error)?;
     let mut outcome = Outcome::of_read(&body, fit, &limits);
-    outcome.suggest_jsonl(&body);
+    outcome.suggest_jsonl(&body, crate::outcome::JSONL_HINT);
     match args.format.unwrap_or(Format::Human) {
         Format::Json => {
             let mut out = io::stdout().lock();
@@ -92,6 +104,11 @@ fn verdict(valid: bool) -> Verdict {
     } else {
         Verdict::Invalid
     }
+}
+
+/// Whether `path` means standard input (none, or `-`).
+fn reads_stdin(path: Option<&Path>) -> bool {
+    path.is_none_or(|path| path == Path::new("-"))
 }
 
 /// Bytes read from the input at a time.

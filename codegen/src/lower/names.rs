@@ -41,9 +41,9 @@ impl Lowerer<'_> {
 
     /// Generated type and module names must be unique across the crate.
     pub(super) fn names(&mut self, spec: &Spec, models: &[Model]) {
-        // The runtime's types are re-exported beside the generated ones, and
+        // The runtime's items are re-exported beside the generated ones, and
         // the emitters write `TaskRequest` and `Model` whatever the spec says.
-        let mut taken: BTreeMap<String, String> = orux_runtime::__private::TYPE_NAMES
+        let mut taken: BTreeMap<String, String> = orux_runtime::__private::REEXPORTED_NAMES
             .iter()
             .chain(&emit::FIXED_TYPE_NAMES)
             .map(|name| {

@@ -17,18 +17,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 out="$root/target/cross-language/openapi"
 venv="$out/venv"
-node="$out/node"
-mkdir -p "$out"
-
-bash "$here/../pinned-venv.sh" "$venv" "$here/requirements.txt"
-
-if [ ! -d "$node/node_modules" ] || ! cmp -s "$here/package-lock.json" "$node/node_modules/.installed-package-lock.json"; then
-    echo "openapi: npm ci (tests/cross-language/openapi/package-lock.json) in target/cross-language/openapi/node"
-    mkdir -p "$node"
-    cp "$here/package.json" "$here/package-lock.json" "$node/"
-    (cd "$node" && npm ci --no-audit --no-fund --loglevel=error)
-    cp "$here/package-lock.json" "$node/node_modules/.installed-package-lock.json"
-fi
+bash "$here/install.sh"
 
 # `cargo xtask test` has built it already; this only checks it is current.
 cargo build --quiet --locked -p orux-cli --bin orux
