@@ -130,7 +130,7 @@ fn a_prompt_becomes_a_video_file_on_disk() {
     assert!(printed.contains(": success\n"), "{printed}");
     assert!(printed.contains(&format!("videos/{name}")), "{printed}");
     assert!(
-        stderr(&output).contains(": submitted"),
+        stderr(&output).contains("submitted task_"),
         "the task id at once"
     );
     let stats = mock.stats();
@@ -456,7 +456,7 @@ fn an_unwritable_out_is_a_local_error_2_naming_it() {
         1,
         "the task exists; its id was printed"
     );
-    assert!(stderr(&output).contains(": submitted"));
+    assert!(stderr(&output).contains("submitted task_"));
 }
 
 #[test]

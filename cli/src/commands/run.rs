@@ -54,7 +54,7 @@ pub fn run(args: &RunArgs) -> Result<Verdict, Error> {
         Err(error) => return Ok(report.api_error(&error)),
     };
     // The id first, where it cannot be lost whatever happens next.
-    let _ = writeln!(io::stderr(), "{}: submitted", shown(&submitted.task_id));
+    let _ = writeln!(io::stderr(), "submitted {}", shown(&submitted.task_id));
     if args.no_wait {
         match args.api.format {
             Format::Json => api::print_json(&json!(submitted)),
