@@ -21,15 +21,8 @@ prism_version="5.14.2"
 mkdir -p "$out"
 cd "$root"
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-if ! command -v wrk > /dev/null; then
-    echo "==> installing wrk (apt-get)" >&2
-    apt-get update >&2
-    apt-get install -y wrk >&2
-fi
+# shellcheck source=benches/mock/setup.sh
+source "$here/setup.sh"
 if [ "$(cat "$prism_dir/installed-version" 2>/dev/null)" != "$prism_version" ]; then
     echo "==> installing @stoplight/prism-cli@$prism_version into $prism_dir" >&2
     rm -rf "$prism_dir"
@@ -41,10 +34,8 @@ prism="$prism_dir/node_modules/.bin/prism"
 
 echo "==> building orux (release)" >&2
 cargo build --release --locked -p orux-cli --bin orux >&2
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 orux="$target/release/orux"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start NAME PORT COMMAND...: starts a server, records its time to first answer.
 start() {

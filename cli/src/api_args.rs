@@ -21,7 +21,8 @@ macro_rules! json_errors {
     () => {
         "
 With --format json every outcome is one JSON object on standard output; an
-error is {\"error\": {\"code\", \"message\", …}}."
+error is {\"error\": {\"code\", \"message\", …}}, with \"task_id\" and
+\"resume\" once a task is known to exist."
     };
 }
 
@@ -35,7 +36,13 @@ Exit status:
      expired
   2  usage or local I/O error (including a missing ORUX_API_KEY)
   3  the API refused or could not be reached (auth, rate limit, server error,
-     transport, unknown submit outcome, deadline passed)
+     transport, redirect, invalid response, unknown submit outcome, deadline
+     passed)
+  130  (--wait) interrupted by SIGINT or SIGTERM: the task goes on; the command
+     that resumes the wait is printed
+
+A created task's id is printed on standard error (`submitted TASK_ID`) as
+soon as it exists.
 ",
     json_errors!()
 );
@@ -48,9 +55,12 @@ pub const TASK_EXIT_STATUS: &str = concat!(
 Exit status:
   0  success: the status is printed (wait: the task succeeded)
   1  the task failed or expired
-  2  usage error (including a missing ORUX_API_KEY)
+  2  usage error (including a missing ORUX_API_KEY, or a task id that is not
+     one plain path segment)
   3  the API refused or could not be reached (auth, unknown task, rate limit,
-     server error, transport, deadline passed)
+     server error, transport, redirect, invalid response, deadline passed)
+  130  wait: interrupted by SIGINT or SIGTERM; the command that resumes the
+     wait is printed
 ",
     json_errors!()
 );
@@ -79,8 +89,9 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up after this many seconds [default: 1200]
-    #[arg(long, value_name = "SECS", requires = "wait")]
+    /// With --wait: give up after this many seconds, the submission
+    /// included [default: 1200]
+    #[arg(long, value_name = "SECS", requires = "wait", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
     /// With --wait: download the results into DIR [default: the current directory]
@@ -118,7 +129,7 @@ pub struct WaitArgs {
     pub task_id: String,
 
     /// Give up after this many seconds [default: 1200]
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
     /// Then download the results into DIR [default: the current directory]
@@ -209,7 +220,9 @@ Exit status:
   1  not verified: the reason is printed on standard error
   2  usage or I/O error (a malformed secret or header, an unreadable body)")]
 pub struct VerifyArgs {
-    /// The endpoint's signing secret, whsec_<base64>. The environment is the
+    /// The endpoint's signing secret, whsec_<base64> (the prefix and the
+    /// base64 padding are optional, as in the Standard Webhooks libraries).
+    /// The environment is the
     /// safer place: other users of the machine see a command's arguments
     /// (`ps`), not its environment
     #[arg(

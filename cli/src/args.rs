@@ -20,7 +20,8 @@ Exit status:
   2  usage error (unknown model, bad flag or value) or local I/O error (missing
      file, unreadable input, unwritable output directory, full disk)
   3  submit, status, wait, download, run: the API refused or could not be
-     reached, or a download failed on the network or at the file host";
+     reached, or a download failed on the network or at the file host
+  130  submit --wait, wait, run: interrupted by SIGINT or SIGTERM (the task goes on)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
 /// submit and follow tasks.

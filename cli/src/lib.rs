@@ -21,6 +21,7 @@ pub mod render;
 pub mod run_args;
 pub mod run_body;
 pub mod run_flags;
+mod stop_signal;
 pub mod table;
 pub mod validate;
 
@@ -42,6 +43,9 @@ pub enum Verdict {
     UsageReported,
     /// Exit status 3: the API refused or could not be reached (reported).
     Refused,
+    /// Exit status 130: a wait was interrupted by SIGINT or SIGTERM; the
+    /// task's id and the command to resume were reported.
+    Interrupted,
 }
 
 /// Why a command could not do its job: exit status 2.
@@ -132,13 +136,14 @@ pub fn parse() -> Cli {
 /// Runs a parsed command line and returns the process's exit status: 0
 /// success, 1 an invalid body (or a failed task), 2 a usage or I/O error
 /// (reported on standard error as `error: …`), 3 the API refused or could not
-/// be reached.
+/// be reached, 130 a wait interrupted by a signal.
 pub fn run(cli: &Cli) -> ExitCode {
     match commands::run(&cli.command) {
         Ok(Verdict::Success) => ExitCode::SUCCESS,
         Ok(Verdict::Invalid) => ExitCode::from(1),
         Ok(Verdict::UsageReported) => ExitCode::from(2),
         Ok(Verdict::Refused) => ExitCode::from(3),
+        Ok(Verdict::Interrupted) => ExitCode::from(130),
         Err(error) => {
             if !error.is_broken_pipe() {
                 let style = render::ERROR;

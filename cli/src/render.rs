@@ -42,7 +42,8 @@ struct JsonResult<'a> {
     warnings: &'a [Diagnostic],
 }
 
-/// [`write_json`] through `serde_json`, for the tests of the hand-written one.
+/// [`write_json`] through the serde writer ([`json_out::write`]), for the
+/// tests of the hand-written one.
 #[cfg(test)]
 pub(crate) fn write_json_serde(
     out: &mut impl Write,
@@ -56,8 +57,7 @@ pub(crate) fn write_json_serde(
         errors: &outcome.errors,
         warnings: &outcome.warnings,
     };
-    serde_json::to_writer(&mut *out, &result)?;
-    out.write_all(b"\n")
+    json_out::write(out, &result)
 }
 
 /// Writes the outcome as one compact JSON object and a newline:
@@ -104,8 +104,7 @@ pub fn write_json_failure(out: &mut impl Write, message: &str) -> io::Result<()>
         }],
         warnings: [],
     };
-    serde_json::to_writer(&mut *out, &result)?;
-    out.write_all(b"\n")
+    json_out::write(out, &result)
 }
 
 /// Writes one line per error (`/duration: duration must be 5 or 10 …`), one

@@ -113,8 +113,8 @@ impl RunArgs {
                     .long("timeout")
                     .value_name("SECS")
                     .global(true)
-                    .value_parser(clap::value_parser!(u64))
-                    .help("Give up waiting after this many seconds [default: 1200]"),
+                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .help("Give up after this many seconds, the submission included [default: 1200]"),
             )
             .arg(
                 Arg::new(BASE_URL)

@@ -3,100 +3,17 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use orux_client::webhooks::Verifier;
 use serde_json::{Value, json};
+use support::stub::Server;
 use support::{code, orux, stderr, stdout};
 
 const BODY: &str = r#"{"model": "sora2", "prompt": "A paper boat"}"#;
 const SUBMITTED: &str =
     r#"{"task_id":"task_01JABC","status":"QUEUED","submit_time":"2026-06-04T22:00:00"}"#;
 const DONE: &str = r#"{"task_id":"task_01JABC","status":"SUCCESS","result_urls":["https://cdn.example/v.mp4"],"duration_sec":8}"#;
-
-type Script = dyn Fn(&str, usize) -> (u16, String) + Send + Sync;
-
-/// A server on its own thread answering `(method, n-th request of that method)`
-/// with a status and a JSON body; it records the request lines.
-struct Server {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(script: impl Fn(&str, usize) -> (u16, String) + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let script: Arc<Script> = Arc::new(script);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let _ = serve(stream, &*script, &log);
-            }
-        });
-        Server { url, seen }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-fn serve(stream: TcpStream, script: &Script, log: &Mutex<Vec<String>>) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let request_line = line.trim().to_owned();
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line)?;
-        if line.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let method = request_line.split(' ').next().unwrap_or("").to_owned();
-    let n = {
-        let mut log = log.lock().unwrap();
-        let n = log
-            .iter()
-            .filter(|l| l.starts_with(&format!("{method} ")))
-            .count();
-        log.push(request_line);
-        n
-    };
-    let (status, body) = script(&method, n);
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    )?;
-    stream.flush()
-}
-
-fn api(server: &Server, args: &[&str], stdin: &str) -> std::process::Output {
-    orux()
-        .env("ORUX_API_KEY", "sk-app-cli-test")
-        .env_remove("ORUX_BASE_URL")
-        .args(args)
-        .args(["--base-url", &server.url])
-        .write_stdin(stdin)
-        .output()
-        .unwrap()
-}
 
 fn json_out(output: &std::process::Output) -> Value {
     serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
@@ -105,10 +22,10 @@ fn json_out(output: &std::process::Output) -> Value {
 #[test]
 fn submit_prints_the_task_id_or_the_submit_response() {
     let server = Server::start(|_, _| (200, SUBMITTED.to_owned()));
-    let output = api(&server, &["submit"], BODY);
+    let output = server.run(&["submit"], BODY);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output), "task_01JABC\n");
-    let output = api(&server, &["submit", "-", "--format", "json"], BODY);
+    let output = server.run(&["submit", "-", "--format", "json"], BODY);
     assert_eq!(code(&output), 0);
     assert_eq!(
         json_out(&output),
@@ -121,12 +38,12 @@ fn submit_prints_the_task_id_or_the_submit_response() {
 fn an_invalid_body_exits_1_and_sends_nothing() {
     let server = Server::start(|_, _| (200, SUBMITTED.to_owned()));
     let body = r#"{"model": "sora2", "prompt": "p", "duration": 8}"#;
-    let output = api(&server, &["submit", "--format", "json"], body);
+    let output = server.run(&["submit", "--format", "json"], body);
     assert_eq!(code(&output), 1);
     let out = json_out(&output);
     assert_eq!(out["error"]["code"], "invalid_param");
     assert_eq!(out["error"]["errors"][0]["path"], "/duration");
-    let output = api(&server, &["submit"], body);
+    let output = server.run(&["submit"], body);
     assert_eq!(code(&output), 1);
     assert!(
         stderr(&output).contains("/duration: duration must be 5 or 10"),
@@ -193,7 +110,7 @@ fn api_refusals_exit_3_with_their_code() {
     for (status, want) in cases {
         let body = json!({"error": {"code": want, "message": "no"}}).to_string();
         let server = Server::start(move |_, _| (status, body.clone()));
-        let output = api(&server, &["status", "task_1", "--format", "json"], "");
+        let output = server.run(&["status", "task_1", "--format", "json"], "");
         assert_eq!(code(&output), 3, "{status}");
         let out = json_out(&output);
         assert_eq!(out["error"]["code"], want, "{out}");
@@ -209,13 +126,13 @@ fn a_5xx_on_submit_is_an_unknown_outcome_with_its_key() {
             r#"{"error":{"code":"internal","message":"x"}}"#.to_owned(),
         )
     });
-    let output = api(&server, &["submit", "--format", "json"], BODY);
+    let output = server.run(&["submit", "--format", "json"], BODY);
     assert_eq!(code(&output), 3);
     let out = json_out(&output);
     assert_eq!(out["error"]["code"], "submit_outcome_unknown");
     assert_eq!(out["error"]["idempotency_key"].as_str().unwrap().len(), 36);
     assert_eq!(server.requests().len(), 1);
-    let output = api(&server, &["submit"], BODY);
+    let output = server.run(&["submit"], BODY);
     assert_eq!(code(&output), 3);
     assert!(
         stderr(&output).contains("Idempotency-Key"),
@@ -227,14 +144,14 @@ fn a_5xx_on_submit_is_an_unknown_outcome_with_its_key() {
 #[test]
 fn status_prints_the_task_and_a_failed_task_exits_1() {
     let server = Server::start(|_, _| (200, DONE.to_owned()));
-    let output = api(&server, &["status", "task_01JABC"], "");
+    let output = server.run(&["status", "task_01JABC"], "");
     assert_eq!(code(&output), 0);
     assert_eq!(
         stdout(&output),
         "task_01JABC: success\nhttps://cdn.example/v.mp4\n"
     );
     let failed = Server::start(|_, _| (200, r#"{"task_id":"t","status":"FAILED"}"#.to_owned()));
-    let output = api(&failed, &["status", "t", "--format", "json"], "");
+    let output = failed.run(&["status", "t", "--format", "json"], "");
     assert_eq!(code(&output), 1);
     assert_eq!(
         json_out(&output),
@@ -251,26 +168,22 @@ fn submit_wait_prints_the_final_status_object() {
             (200, DONE.to_owned())
         }
     });
-    let output = api(&server, &["submit", "--wait", "--format", "json"], BODY);
+    let output = server.run(&["submit", "--wait", "--format", "json"], BODY);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let out = json_out(&output);
     assert_eq!(out["status"], "success");
     assert_eq!(out["result_urls"], json!(["https://cdn.example/v.mp4"]));
     assert_eq!(
         stderr(&output),
-        "",
-        "no progress when stderr is not a terminal"
+        "submitted task_01JABC\n",
+        "the id at once, and no progress when stderr is not a terminal"
     );
 }
 
 #[test]
 fn wait_past_its_timeout_exits_3_with_the_last_status() {
     let server = Server::start(|_, _| (200, r#"{"task_id":"t","status":"RUNNING"}"#.to_owned()));
-    let output = api(
-        &server,
-        &["wait", "t", "--timeout", "1", "--format", "json"],
-        "",
-    );
+    let output = server.run(&["wait", "t", "--timeout", "1", "--format", "json"], "");
     assert_eq!(code(&output), 3);
     let out = json_out(&output);
     assert_eq!(out["error"]["code"], "deadline_passed");
@@ -448,7 +361,7 @@ fn status_and_wait_help_name_only_the_exit_statuses_they_can_give() {
 fn submit_of_json_lines_says_it_sends_one_body() {
     let server = Server::start(|_, _| (200, SUBMITTED.to_owned()));
     let lines = format!("{BODY}\n{BODY}\n");
-    let output = api(&server, &["submit"], &lines);
+    let output = server.run(&["submit"], &lines);
     assert_eq!(code(&output), 1);
     assert!(
         stderr(&output).contains(

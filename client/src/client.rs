@@ -2,27 +2,30 @@
 //! rules of the API.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use orux_models::TaskRequest;
 use orux_models::display::quoted;
 use orux_models::responses::{SubmitResponse, TaskStatusResponse};
+use orux_models::wire::{IDEMPOTENCY_KEY, tasks_segments};
 use reqwest::Url;
-use tracing::{debug, warn};
+use tracing::debug;
 
-use crate::edge::{self, Failure, MAX_RETRY_AFTER, Raw};
+use crate::clock::{Clock, SystemClock};
+use crate::deadline::Deadline;
+use crate::edge::{self, Failure, Raw};
 use crate::error::Error;
-use crate::schedule::{MAX_RETRIES, retry_delay};
+use crate::redirect::{self, RedirectPolicy};
+use crate::retry::{Attempt, retrying};
+use crate::task_id;
 
 /// Where the API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://orux.top";
 /// How long one HTTP exchange (connect, send, read the whole response) may take.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// A client for the task API. Cheap to clone (an `Arc` inside); clones share
 /// one connection pool. `Debug` shows the base URL, never the key.
@@ -37,6 +40,8 @@ struct Inner {
     /// `Bearer <key>`, marked sensitive so that http's `Debug` hides it too.
     authorization: HeaderValue,
     request_timeout: Duration,
+    clock: Arc<dyn Clock>,
+    redirects: RedirectPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -45,6 +50,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url.as_str())
             .field("api_key", &"<redacted>")
             .field("request_timeout", &self.inner.request_timeout)
+            .field("clock", &self.inner.clock)
             .finish()
     }
 }
@@ -56,6 +62,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     user_agent: String,
     http: Option<reqwest::Client>,
+    clock: Arc<dyn Clock>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -65,6 +72,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("request_timeout", &self.request_timeout)
             .field("user_agent", &self.user_agent)
+            .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
 }
@@ -77,7 +85,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit on one HTTP exchange, body included (default 30 s).
+    /// The limit on one HTTP exchange, body included (default 30 s). Any
+    /// value is accepted; one beyond what a timer can hold means no limit.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -91,8 +100,22 @@ impl ClientBuilder {
 
     /// Uses the caller's own `reqwest::Client` (its TLS, proxy and pool
     /// settings). The user agent set here is then still sent per request.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this
+    /// client decides which redirects to follow ([`crate::redirect`]). An
+    /// answer that the HTTP client reached through a redirect anyway is
+    /// refused: [`Error::Redirected`] for a status request, and
+    /// [`Error::SubmitOutcomeUnknown`] for a submission (which a redirect may
+    /// have sent elsewhere).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// The wall clock `Retry-After` dates are read against (default: the
+    /// system's). Waits themselves run on tokio's clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -114,9 +137,11 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                redirects: RedirectPolicy::for_base(&base_url),
                 base_url,
                 authorization,
                 request_timeout: self.request_timeout,
+                clock: self.clock,
             }),
         })
     }
@@ -126,10 +151,9 @@ fn check_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text).map_err(|error| {
         Error::Config(format!("base URL {} is not a URL: {error}", quoted(text)))
     })?;
-    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" if url.host().is_some() => {}
-        "http" if loopback => {}
+        "http" if redirect::is_loopback(&url) => {}
         _ => {
             return Err(Error::Config(format!(
                 "base URL {} must be https (plain http only to a loopback address)",
@@ -145,17 +169,6 @@ fn check_base_url(text: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-/// Whether the URL's host is a loopback address (`127.0.0.0/8`, `[::1]`,
-/// `localhost`).
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
 fn default_http(user_agent: &str) -> Result<reqwest::Client, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -168,6 +181,9 @@ fn default_http(user_agent: &str) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(CONNECT_TIMEOUT)
+        // Redirects are this client's to follow, or not (`crate::redirect`):
+        // reqwest's own policy would re-send a POST to wherever a 307 points.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent)
         .build()
         .map_err(|error| Error::Config(format!("HTTP client set-up failed: {error}")))
@@ -199,6 +215,7 @@ impl Client {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             user_agent: concat!("orux-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -210,7 +227,12 @@ impl Client {
     /// Whether the API is on a loopback address (the mock server): then, and
     /// only then, plain-http result URLs to loopback are fetched.
     pub(crate) fn is_loopback(&self) -> bool {
-        is_loopback(&self.inner.base_url)
+        redirect::is_loopback(&self.inner.base_url)
+    }
+
+    /// The redirects this client follows on a GET ([`crate::redirect`]).
+    pub(crate) fn redirects(&self) -> RedirectPolicy {
+        self.inner.redirects
     }
 
     /// The HTTP client, for requests that carry no API key (downloads).
@@ -225,10 +247,8 @@ impl Client {
 
     /// Submits a typed request (`POST /api/v1/tasks`).
     pub async fn submit(&self, request: &TaskRequest) -> Result<SubmitResponse, Error> {
-        let body = request
-            .to_json()
-            .map_err(|error| Error::Config(format!("request could not be serialized: {error}")))?;
-        self.post_task(body.into_bytes()).await
+        let body = serialize(request)?;
+        self.post_task(body, Deadline::NONE).await
     }
 
     /// Validates a raw body with [`TaskRequest::from_json`] and submits it as
@@ -236,121 +256,235 @@ impl Client {
     /// nothing is sent.
     pub async fn submit_json(&self, body: &[u8]) -> Result<SubmitResponse, Error> {
         TaskRequest::from_json(body).map_err(Error::Invalid)?;
-        self.post_task(body.to_vec()).await
+        self.post_task(body.to_vec(), Deadline::NONE).await
     }
 
     /// One POST with its `Idempotency-Key`, retried only when it surely never
-    /// reached the server or on 429 (same key). Anything ambiguous is
-    /// [`Error::SubmitOutcomeUnknown`].
-    async fn post_task(&self, body: Vec<u8>) -> Result<SubmitResponse, Error> {
+    /// reached the server or on 429 (same key), and never past `deadline`.
+    /// Anything ambiguous is [`Error::SubmitOutcomeUnknown`]; a 3xx is
+    /// [`Error::Redirected`] and is not followed.
+    pub(crate) async fn post_task(
+        &self,
+        body: Vec<u8>,
+        deadline: Deadline,
+    ) -> Result<SubmitResponse, Error> {
         let key = uuid::Uuid::new_v4().to_string();
-        let url = self.url(&["api", "v1", "tasks"]);
-        let mut rng = fastrand::Rng::new();
-        let unknown = |reason: String| Error::SubmitOutcomeUnknown {
-            idempotency_key: key.clone(),
-            reason,
-        };
-        for attempt in 0..=MAX_RETRIES {
-            let request = self
-                .request(reqwest::Method::POST, url.clone())
-                .header(CONTENT_TYPE, "application/json")
-                .header(IDEMPOTENCY_KEY, &key)
-                .body(body.clone());
-            debug!(%url, attempt, idempotency_key = %key, "submitting task");
-            let retry_in = match edge::exchange(request, self.inner.request_timeout).await {
-                Err(Failure::NotConnected(error)) => {
-                    if attempt == MAX_RETRIES {
-                        return Err(Error::Transport(error));
+        let url = self.url(tasks_segments());
+        let body = bytes::Bytes::from(body);
+        retrying("submit", deadline, keep, |attempt| {
+            let (key, url, body) = (&key, &url, body.clone());
+            async move {
+                if deadline.passed() {
+                    // Nothing is sent once the deadline passed.
+                    return Attempt::Done(Err(Error::DeadlinePassed { last: None }));
+                }
+                let unknown = |reason: String| {
+                    Attempt::Done(Err(Error::SubmitOutcomeUnknown {
+                        idempotency_key: key.clone(),
+                        reason,
+                    }))
+                };
+                let request = self
+                    .request(reqwest::Method::POST, url.clone(), true)
+                    .header(CONTENT_TYPE, "application/json")
+                    .header(IDEMPOTENCY_KEY, key)
+                    .body(body);
+                debug!(%url, attempt, idempotency_key = %key, "submitting task");
+                let timeout = deadline.cap(self.inner.request_timeout);
+                let raw = match edge::exchange(request, timeout).await {
+                    Ok(raw) => raw,
+                    Err(Failure::NotConnected(error)) => {
+                        return Attempt::Retry {
+                            error: Error::Transport(error),
+                            retry_after: None,
+                        };
                     }
-                    retry_delay(attempt, &mut rng)
-                }
-                Err(Failure::Broken(error)) => {
-                    return Err(unknown(format!("connection broke: {error}")));
-                }
-                Err(Failure::Timeout) => {
-                    return Err(unknown("no response within the request timeout".to_owned()));
-                }
-                Err(Failure::TooLarge { status }) => {
-                    return Err(unknown(edge::too_large(status).to_string()));
-                }
-                Ok(raw) => match self.read::<SubmitResponse>(&raw) {
-                    Ok(response) => return Ok(response),
-                    Err(Error::RateLimited { retry_after }) => {
-                        match retry_wait(retry_after, attempt, &mut rng) {
-                            Some(wait) => wait,
-                            None => return Err(Error::RateLimited { retry_after }),
-                        }
+                    Err(Failure::Broken(error)) => {
+                        return unknown(format!("connection broke: {error}"));
                     }
-                    Err(Error::Server { status, .. }) => {
-                        return Err(unknown(format!("server error {status}")));
+                    Err(Failure::Timeout) => {
+                        return unknown(if timeout < self.inner.request_timeout {
+                            "no response before the deadline".to_owned()
+                        } else {
+                            "no response within the request timeout".to_owned()
+                        });
                     }
+                    Err(Failure::TooLarge { status }) => {
+                        return unknown(edge::too_large(status).to_string());
+                    }
+                };
+                if raw.url != *url {
+                    return unknown(
+                        "the HTTP client followed a redirect, which may have re-sent the submission"
+                            .to_owned(),
+                    );
+                }
+                match self.read::<SubmitResponse>(&raw) {
+                    Ok(response) => match task_id::check(&response.task_id) {
+                        Ok(()) => Attempt::Done(Ok(response)),
+                        Err(why) => Attempt::Done(Err(Error::InvalidResponse {
+                            status: raw.status.as_u16(),
+                            reason: format!(
+                                "the submit answer's task id {why}; the task may exist \
+                                 (Idempotency-Key {key})"
+                            ),
+                        })),
+                    },
+                    Err(error @ Error::RateLimited { retry_after }) => {
+                        Attempt::Retry { error, retry_after }
+                    }
+                    Err(Error::Server { status, .. }) => unknown(format!("server error {status}")),
+                    Err(Error::Redirected {
+                        status, location, ..
+                    }) => Attempt::Done(Err(Error::Redirected {
+                        status,
+                        location,
+                        reason: "a submission is never re-sent to another address".to_owned(),
+                    })),
                     Err(Error::InvalidResponse { reason, .. }) if raw.status.is_success() => {
-                        return Err(unknown(format!("unreadable success response: {reason}")));
+                        unknown(format!("unreadable success response: {reason}"))
                     }
-                    Err(other) => return Err(other),
-                },
-            };
-            warn!(attempt, idempotency_key = %key, wait_ms = retry_in.as_millis() as u64, "submit not accepted yet; retrying");
-            tokio::time::sleep(retry_in).await;
-        }
-        unreachable!("the last attempt returns")
+                    Err(other) => Attempt::Done(Err(other)),
+                }
+            }
+        })
+        .await
     }
 
     /// The task's current status (`GET /api/v1/tasks/{task_id}`), retried up to
     /// four times on connection errors, timeouts, 429 and 5xx.
+    ///
+    /// The task id must be one plain path segment (letters, digits, `-`,
+    /// `.`, `_`, `~`; not `.` or `..`): anything else is [`Error::Config`] and
+    /// nothing is sent. An answer about another task is
+    /// [`Error::InvalidResponse`].
     pub async fn get(&self, task_id: &str) -> Result<TaskStatusResponse, Error> {
-        if task_id.is_empty() {
-            return Err(Error::Config("the task id is empty".to_owned()));
-        }
-        let url = self.url(&["api", "v1", "tasks", task_id]);
-        let mut rng = fastrand::Rng::new();
-        let mut attempt = 0;
-        loop {
-            let request = self.request(reqwest::Method::GET, url.clone());
-            debug!(%url, attempt, "reading task status");
-            let (error, retry_after) =
-                match edge::exchange(request, self.inner.request_timeout).await {
-                    Ok(raw) => match self.read::<TaskStatusResponse>(&raw) {
-                        Ok(status) => return Ok(status),
-                        Err(error @ (Error::RateLimited { .. } | Error::Server { .. })) => {
-                            let after = edge::retry_after(&raw.headers, SystemTime::now());
-                            (error, after)
-                        }
-                        Err(other) => return Err(other),
-                    },
-                    Err(Failure::NotConnected(error) | Failure::Broken(error)) => {
-                        (Error::Transport(error), None)
+        self.get_by(task_id, Deadline::NONE, keep).await
+    }
+
+    /// [`Client::get`], never past `deadline`: the retries stop before it,
+    /// with `at_deadline` of the last error.
+    pub(crate) async fn get_by(
+        &self,
+        task_id: &str,
+        deadline: Deadline,
+        at_deadline: fn(Error) -> Error,
+    ) -> Result<TaskStatusResponse, Error> {
+        task_id::check(task_id).map_err(|why| Error::Config(format!("the task id {why}")))?;
+        let mut segments: Vec<&str> = tasks_segments().collect();
+        segments.push(task_id);
+        let url = self.url(segments);
+        retrying("status request", deadline, at_deadline, |attempt| {
+            let url = url.clone();
+            async move {
+                debug!(%url, attempt, "reading task status");
+                let raw = match self.get_following(url, deadline).await {
+                    Ok(Fetched::Answer(raw)) => raw,
+                    Ok(Fetched::Refused { raw, reason }) => {
+                        return Attempt::Done(Err(Error::Redirected {
+                            status: raw.status.as_u16(),
+                            location: edge::location(&raw.headers),
+                            reason: reason.to_owned(),
+                        }));
                     }
-                    Err(Failure::Timeout) => (Error::Timeout, None),
-                    Err(Failure::TooLarge { status }) => return Err(edge::too_large(status)),
+                    Err(Failure::NotConnected(error) | Failure::Broken(error)) => {
+                        return Attempt::Retry {
+                            error: Error::Transport(error),
+                            retry_after: None,
+                        };
+                    }
+                    Err(Failure::Timeout) => {
+                        return Attempt::Retry {
+                            error: Error::Timeout,
+                            retry_after: None,
+                        };
+                    }
+                    Err(Failure::TooLarge { status }) => {
+                        return Attempt::Done(Err(edge::too_large(status)));
+                    }
                 };
-            let Some(wait) = retry_wait(retry_after, attempt, &mut rng) else {
-                return Err(error);
-            };
-            warn!(
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                "status request failed ({error}); retrying"
-            );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+                match self.read::<TaskStatusResponse>(&raw) {
+                    Ok(status) if status.task_id == task_id => Attempt::Done(Ok(status)),
+                    Ok(status) => Attempt::Done(Err(Error::InvalidResponse {
+                        status: raw.status.as_u16(),
+                        reason: format!(
+                            "the status answer is for task {}, not {}",
+                            quoted(&status.task_id),
+                            quoted(task_id)
+                        ),
+                    })),
+                    Err(error @ (Error::RateLimited { .. } | Error::Server { .. })) => {
+                        let retry_after = edge::retry_after(&raw.headers, self.inner.clock.now());
+                        Attempt::Retry { error, retry_after }
+                    }
+                    Err(other) => Attempt::Done(Err(other)),
+                }
+            }
+        })
+        .await
+    }
+
+    /// One GET of `url`, following redirects as [`crate::redirect`] says,
+    /// each exchange cut at `deadline`.
+    async fn get_following(&self, mut url: Url, deadline: Deadline) -> Result<Fetched, Failure> {
+        let mut with_key = true;
+        let mut hops = 0;
+        loop {
+            let request = self.request(reqwest::Method::GET, url.clone(), with_key);
+            let raw = edge::exchange(request, deadline.cap(self.inner.request_timeout)).await?;
+            if raw.url != url {
+                // A caller's HTTP client that follows redirects by itself
+                // may have taken the key anywhere; its answer is not used.
+                let reason = "the HTTP client followed it by itself (build it with redirect::Policy::none())";
+                return Ok(Fetched::Refused { raw, reason });
+            }
+            if !raw.status.is_redirection() {
+                return Ok(Fetched::Answer(raw));
+            }
+            match self
+                .inner
+                .redirects
+                .next(&url, raw.status, &raw.headers, hops)
+            {
+                Ok(next) => {
+                    // Once off the API's origin, the key stays behind for good.
+                    with_key = with_key && redirect::same_origin(&self.inner.base_url, &next);
+                    debug!(status = raw.status.as_u16(), to = %next, with_key, "following a redirect");
+                    url = next;
+                    hops += 1;
+                }
+                Err(refused) => {
+                    return Ok(Fetched::Refused {
+                        raw,
+                        reason: refused.reason,
+                    });
+                }
+            }
         }
     }
 
     fn read<T: serde::de::DeserializeOwned>(&self, raw: &Raw) -> Result<T, Error> {
-        edge::parse_response(raw.status.as_u16(), &raw.headers, &raw.body)
+        let now = self.inner.clock.now();
+        edge::parse_response(raw.status.as_u16(), &raw.headers, &raw.body, now)
     }
 
-    fn request(&self, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
-        self.inner
-            .http
-            .request(method, url)
-            .header(AUTHORIZATION, self.inner.authorization.clone())
+    /// A request to `url`, with the API key when `with_key`.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: Url,
+        with_key: bool,
+    ) -> reqwest::RequestBuilder {
+        let request = self.inner.http.request(method, url);
+        if with_key {
+            request.header(AUTHORIZATION, self.inner.authorization.clone())
+        } else {
+            request
+        }
     }
 
-    /// The base URL with `segments` appended, each percent-encoded, so that a
-    /// task id cannot change the path.
-    fn url(&self, segments: &[&str]) -> Url {
+    /// The base URL with `segments` appended, each percent-encoded.
+    fn url<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Url {
         let mut url = self.inner.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
@@ -359,19 +493,23 @@ impl Client {
     }
 }
 
-/// How long to wait before retry `attempt`, or `None` when no retry is left or
-/// the server asked for more than [`MAX_RETRY_AFTER`].
-fn retry_wait(
-    retry_after: Option<Duration>,
-    attempt: u32,
-    rng: &mut fastrand::Rng,
-) -> Option<Duration> {
-    if attempt >= MAX_RETRIES {
-        return None;
-    }
-    match retry_after {
-        Some(after) if after > MAX_RETRY_AFTER => None,
-        Some(after) => Some(after),
-        None => Some(retry_delay(attempt, rng)),
-    }
+/// What a GET came back with.
+enum Fetched {
+    /// An answer that is not a redirect.
+    Answer(Raw),
+    /// A redirect that is not followed, and why.
+    Refused { raw: Raw, reason: &'static str },
+}
+
+/// The body of a typed request.
+pub(crate) fn serialize(request: &TaskRequest) -> Result<Vec<u8>, Error> {
+    request
+        .to_json()
+        .map(String::into_bytes)
+        .map_err(|error| Error::Config(format!("request could not be serialized: {error}")))
+}
+
+/// The error as it is, whatever stopped the retries.
+fn keep(error: Error) -> Error {
+    error
 }

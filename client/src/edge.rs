@@ -10,10 +10,12 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode, header};
 use orux_models::display::quoted;
+use orux_models::wire::ErrorObject;
+use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 
 /// The largest success body read: a status response is a few hundred bytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -25,6 +27,9 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// A complete response, its body within the limits.
 #[derive(Debug)]
 pub(crate) struct Raw {
+    /// Where the answer came from: the request's URL, unless the HTTP client
+    /// (one given to `ClientBuilder::http_client`) followed a redirect.
+    pub url: Url,
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
@@ -56,6 +61,7 @@ pub(crate) async fn exchange(
 
 async fn exchange_inner(request: reqwest::RequestBuilder) -> Result<Raw, Failure> {
     let mut response = request.send().await.map_err(classify)?;
+    let url = response.url().clone();
     let status = response.status();
     let limit = if status.is_success() {
         MAX_RESPONSE_BYTES
@@ -84,6 +90,7 @@ async fn exchange_inner(request: reqwest::RequestBuilder) -> Result<Raw, Failure
         body.extend_from_slice(&chunk);
     }
     Ok(Raw {
+        url,
         status,
         headers,
         body,
@@ -102,10 +109,13 @@ fn classify(error: reqwest::Error) -> Failure {
 
 /// Reads a response: a 2xx body as `T` (JSON), anything else as the matching
 /// [`Error`]. Liberal in what it accepts; never panics on any input.
+///
+/// `now` is the wall-clock time a `Retry-After` date is counted from.
 pub fn parse_response<T: DeserializeOwned>(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
+    now: SystemTime,
 ) -> Result<T, Error> {
     let Ok(status) = StatusCode::from_u16(status) else {
         return Err(Error::InvalidResponse {
@@ -114,7 +124,7 @@ pub fn parse_response<T: DeserializeOwned>(
         });
     };
     if !status.is_success() {
-        return Err(parse_error(status, headers, body));
+        return Err(parse_error(status, headers, body, now));
     }
     if let Some(kind) = headers.get(header::CONTENT_TYPE) {
         let kind = kind.to_str().unwrap_or("");
@@ -155,40 +165,36 @@ fn is_json(content_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// The three error shapes the API may use, read in one pass.
+/// The three error shapes the API may use, read in one pass: the wire's
+/// `{"error": {code, message, errors}}`, or the members of its `error`
+/// object at the top level (`{"errors": [...]}`, `{code, message}`).
 #[derive(Deserialize, Default)]
 struct ErrorShape {
     #[serde(default)]
     error: Option<ErrorObject>,
-    #[serde(default)]
-    errors: Option<Vec<FieldError>>,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct ErrorObject {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    errors: Option<Vec<FieldError>>,
+    #[serde(flatten)]
+    top: ErrorObject,
 }
 
 /// An error response as an [`Error`]: `{"error": {code, message, errors}}`,
 /// `{"errors": [...]}` or `{code, message}`; otherwise just the raw text.
-fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+/// A 3xx is a redirect nobody followed.
+fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8], now: SystemTime) -> Error {
     let body = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
     let raw = String::from_utf8_lossy(body).into_owned();
     match status.as_u16() {
+        300..=399 => {
+            return Error::Redirected {
+                status: status.as_u16(),
+                location: location(headers),
+                reason: "not followed".to_owned(),
+            };
+        }
         401 => return Error::Unauthorized,
         404 => return Error::NotFound,
         429 => {
             return Error::RateLimited {
-                retry_after: retry_after(headers, SystemTime::now()),
+                retry_after: retry_after(headers, now),
             };
         }
         500..=599 => {
@@ -200,17 +206,30 @@ fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         _ => {}
     }
     let shape: ErrorShape = serde_json::from_slice(body).unwrap_or_default();
-    let (code, message, errors) = match shape.error {
-        Some(inner) => (inner.code, inner.message, inner.errors.or(shape.errors)),
-        None => (shape.code, shape.message, shape.errors),
+    let error = match shape.error {
+        Some(mut inner) => {
+            if inner.errors.is_empty() {
+                inner.errors = shape.top.errors;
+            }
+            inner
+        }
+        None => shape.top,
     };
+    let given = |text: String| (!text.is_empty()).then_some(text);
     Error::Rejected {
         status: status.as_u16(),
-        code,
-        message,
-        errors: errors.unwrap_or_default(),
+        code: given(error.code),
+        message: given(error.message),
+        errors: error.errors,
         raw,
     }
+}
+
+/// The `Location` header as text (lossy), when there is one.
+pub(crate) fn location(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::LOCATION)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// `Retry-After` as a wait from `now`: whole seconds or an HTTP date (a date in

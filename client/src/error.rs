@@ -4,23 +4,10 @@ use std::fmt;
 use std::time::Duration;
 
 use orux_models::ValidationErrors;
+use orux_models::display::quoted;
 use orux_models::display::{escape, excerpt};
 use orux_models::responses::TaskStatusResponse;
-use serde::{Deserialize, Serialize};
-
-/// One problem the server listed for a rejected body: `{code, path, message}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// Machine-readable code, `invalid_param` for a broken rule.
-    #[serde(default)]
-    pub code: String,
-    /// JSON pointer to the offending field (`/duration`), `""` for the body.
-    #[serde(default)]
-    pub path: String,
-    /// What is wrong, in words.
-    #[serde(default)]
-    pub message: String,
-}
+use orux_models::wire::FieldError;
 
 /// Everything a call can end with, to be matched on. No variant contains the
 /// API key; error bodies are kept (at most 64 KiB) as the server sent them.
@@ -75,8 +62,20 @@ pub enum Error {
     Transport(reqwest::Error),
     /// No complete response within the request timeout, after the retries allowed.
     Timeout,
+    /// A redirect (3xx) that was not followed. A submission follows none:
+    /// nothing was re-sent to where it pointed. A status request follows a
+    /// few, to https only (or loopback when the base URL is loopback).
+    Redirected {
+        /// The HTTP status (301, 302, 303, 307, 308, …).
+        status: u16,
+        /// The `Location` it pointed to, as sent, if any.
+        location: Option<String>,
+        /// Why it was not followed.
+        reason: String,
+    },
     /// A response that is not what the API sends: not JSON, the wrong shape,
-    /// the wrong content type, or over 1 MiB.
+    /// the wrong content type, over 1 MiB, an empty or unusable task id, or
+    /// the status of another task.
     InvalidResponse {
         /// The HTTP status of that response.
         status: u16,
@@ -150,6 +149,21 @@ impl fmt::Display for Error {
                 write!(f, "could not reach the API: {}", escape(&chain(error)))
             }
             Error::Timeout => f.write_str("the API did not answer within the request timeout"),
+            Error::Redirected {
+                status,
+                location,
+                reason,
+            } => {
+                write!(f, "the API answered {status}, a redirect")?;
+                if let Some(location) = location {
+                    write!(f, " to {}", quoted(location))?;
+                }
+                write!(
+                    f,
+                    ", not followed ({}); nothing was re-sent",
+                    escape(reason)
+                )
+            }
             Error::InvalidResponse { status, reason } => {
                 write!(
                     f,

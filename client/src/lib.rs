@@ -23,24 +23,44 @@
 //!   reached the server, or on 429. Every submission carries an
 //!   `Idempotency-Key` (kept across its retries); an ambiguous failure is
 //!   [`Error::SubmitOutcomeUnknown`] with that key, and is never resubmitted;
-//! - `Retry-After` (seconds or an HTTP date) is obeyed up to 120 s;
+//! - a submission never follows a redirect ([`Error::Redirected`], nothing
+//!   re-sent); a status request follows a few, as [`redirect`] says;
+//! - a deadline ([`WaitOptions`]) bounds a whole operation, submission
+//!   included with [`Client::submit_and_watch`]: every exchange is cut at it
+//!   and no retry starts past it;
+//! - `Retry-After` (seconds or an HTTP date, read against [`clock`]) is
+//!   obeyed up to 120 s;
 //! - responses are read liberally but bounded: success bodies over 1 MiB are
 //!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
 //!
-//! Nothing is spawned: dropping a future stops all its work.
+//! Nothing is spawned, except a download's writer thread: dropping a future
+//! stops all its work (a writer thread writes what it already received and
+//! ends).
 
 mod client;
+pub mod clock;
+mod deadline;
 pub mod download;
+// The network edge is internal; the fuzz target `client_response` reaches
+// it through the `fuzzing` cfg that cargo-fuzz sets, and no one else does.
+#[cfg(fuzzing)]
 pub mod edge;
+#[cfg(not(fuzzing))]
+mod edge;
 mod error;
+pub mod redirect;
+mod retry;
 pub mod schedule;
+mod task_id;
 mod wait;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT};
 pub use download::{DownloadError, DownloadOptions, DownloadedFile, Progress};
-pub use error::{Error, FieldError};
+pub use error::Error;
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
+pub use orux_models::wire::FieldError;
 pub use orux_webhooks as webhooks;
+pub use task_id::MAX_TASK_ID_BYTES;
 pub use wait::{WaitOptions, Watch};
 
 /// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask

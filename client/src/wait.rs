@@ -7,14 +7,19 @@ use orux_models::TaskRequest;
 use orux_models::responses::TaskStatusResponse;
 use tokio::time::Instant;
 
-use crate::client::Client;
+use crate::client::{self, Client};
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::schedule::{DEFAULT_DEADLINE, PollSchedule};
 
 /// How a wait behaves.
 #[derive(Clone, Debug)]
 pub struct WaitOptions {
-    /// How long to wait in all before [`Error::DeadlinePassed`] (default 20 minutes).
+    /// How long to wait in all before [`Error::DeadlinePassed`] (default 20
+    /// minutes), counted from the start of the call: with
+    /// [`Client::submit_and_wait`] and [`Client::submit_and_watch`] it
+    /// bounds the submission too. Any value is accepted; one beyond a
+    /// century (up to `Duration::MAX`) means no deadline.
     pub deadline: Duration,
 }
 
@@ -44,7 +49,7 @@ pub struct Watch {
     client: Client,
     task_id: String,
     schedule: PollSchedule,
-    deadline: Instant,
+    deadline: Deadline,
     /// When the next poll is due.
     next_poll: Instant,
     last: Option<TaskStatusResponse>,
@@ -53,7 +58,7 @@ pub struct Watch {
 }
 
 impl Watch {
-    fn new(client: Client, task_id: String, options: &WaitOptions, first_delay: bool) -> Watch {
+    fn new(client: Client, task_id: String, deadline: Deadline, first_delay: bool) -> Watch {
         let now = Instant::now();
         let mut schedule = PollSchedule::new(fastrand::Rng::new());
         let next_poll = if first_delay {
@@ -65,7 +70,7 @@ impl Watch {
             client,
             task_id,
             schedule,
-            deadline: now + options.deadline,
+            deadline,
             next_poll,
             last: None,
             polls: 0,
@@ -89,6 +94,11 @@ impl Watch {
         Some(outcome)
     }
 
+    /// The id of the task watched.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
     /// How many status requests were made so far.
     pub fn polls(&self) -> u32 {
         self.polls
@@ -101,20 +111,28 @@ impl Watch {
 
     async fn next_change(&mut self) -> Result<TaskStatusResponse, Error> {
         loop {
-            if self.next_poll >= self.deadline {
-                tokio::time::sleep_until(self.deadline).await;
+            if self
+                .deadline
+                .instant()
+                .is_some_and(|at| self.next_poll >= at)
+            {
+                self.deadline.reached().await;
                 return Err(self.deadline_passed());
             }
             tokio::time::sleep_until(self.next_poll).await;
-            // The deadline also bounds a status request and its retries.
-            let status = match tokio::time::timeout_at(
-                self.deadline,
-                self.client.get(&self.task_id),
-            )
-            .await
-            {
-                Ok(result) => result?,
-                Err(_) => return Err(self.deadline_passed()),
+            // The deadline also bounds a status request and its retries:
+            // each exchange is cut at it, and no retry starts past it.
+            let poll =
+                self.client
+                    .get_by(&self.task_id, self.deadline, |_| Error::DeadlinePassed {
+                        last: None,
+                    });
+            let status = tokio::select! {
+                result = poll => match result {
+                    Err(Error::DeadlinePassed { .. }) => return Err(self.deadline_passed()),
+                    other => other?,
+                },
+                () = self.deadline.reached() => return Err(self.deadline_passed()),
             };
             self.polls += 1;
             // The schedule counts from the end of a poll, so a slow answer
@@ -144,7 +162,8 @@ impl Client {
     /// an error or the deadline. A status this version does not know is not
     /// terminal: it is returned as a change and polling goes on.
     pub fn watch(&self, task_id: &str, options: &WaitOptions) -> Watch {
-        Watch::new(self.clone(), task_id.to_owned(), options, false)
+        let deadline = Deadline::after(options.deadline);
+        Watch::new(self.clone(), task_id.to_owned(), deadline, false)
     }
 
     /// Waits until `task_id` ends and returns its final status (success,
@@ -158,19 +177,52 @@ impl Client {
     }
 
     /// [`Client::submit`], then [`Client::wait`] with the first poll 1 s after
-    /// the submission.
+    /// the submission; `options.deadline` bounds both.
     pub async fn submit_and_wait(
         &self,
         request: &TaskRequest,
         options: &WaitOptions,
     ) -> Result<TaskStatusResponse, Error> {
-        let submitted = self.submit(request).await?;
-        drain(self.watch_submitted(&submitted.task_id, options)).await
+        drain(self.submit_and_watch(request, options).await?).await
+    }
+
+    /// [`Client::submit`] within `options.deadline`, then a [`Watch`] of the
+    /// new task (first poll 1 s later) with what is left of that deadline.
+    /// The task id is [`Watch::task_id`] as soon as this returns, before any
+    /// poll. A deadline that passes during the submission is
+    /// [`Error::SubmitOutcomeUnknown`] when the POST was sent (the task may
+    /// exist), [`Error::DeadlinePassed`] when it was not.
+    pub async fn submit_and_watch(
+        &self,
+        request: &TaskRequest,
+        options: &WaitOptions,
+    ) -> Result<Watch, Error> {
+        let body = client::serialize(request)?;
+        self.post_and_watch(body, options).await
+    }
+
+    /// [`Client::submit_json`] (validated first, sent as written), then a
+    /// [`Watch`], both within `options.deadline`, as
+    /// [`Client::submit_and_watch`] does.
+    pub async fn submit_json_and_watch(
+        &self,
+        body: &[u8],
+        options: &WaitOptions,
+    ) -> Result<Watch, Error> {
+        TaskRequest::from_json(body).map_err(Error::Invalid)?;
+        self.post_and_watch(body.to_vec(), options).await
+    }
+
+    async fn post_and_watch(&self, body: Vec<u8>, options: &WaitOptions) -> Result<Watch, Error> {
+        let deadline = Deadline::after(options.deadline);
+        let submitted = self.post_task(body, deadline).await?;
+        Ok(Watch::new(self.clone(), submitted.task_id, deadline, true))
     }
 
     /// A [`Watch`] whose first poll is 1 s from now: for a task just submitted.
     pub fn watch_submitted(&self, task_id: &str, options: &WaitOptions) -> Watch {
-        Watch::new(self.clone(), task_id.to_owned(), options, true)
+        let deadline = Deadline::after(options.deadline);
+        Watch::new(self.clone(), task_id.to_owned(), deadline, true)
     }
 }
 

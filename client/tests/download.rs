@@ -637,3 +637,70 @@ async fn a_task_without_results_has_nothing_to_download() {
         "{outcome:?}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn redirects_are_followed_a_few_hops_to_allowed_hosts_without_the_key() {
+    let v = Version::random(21, LEN);
+    // /a → /b → /c (a relative Location) → the file; a drop on the way, and
+    // the resume goes through the same hops with its range.
+    let host = FileHost::start(vec![v.clone()], |seen, _| {
+        match seen.path.split('?').next().unwrap_or_default() {
+            "/a" => Serve::Redirect(302, "/b".to_owned()),
+            "/b" => Serve::Redirect(307, "c".to_owned()),
+            _ if seen.header("range").is_none() => Serve::DropAfter(0, 50_000),
+            _ => Serve::Honest(0),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = client_for(&host.base_url)
+        .download_url(
+            &host.url("/a?sig=s"),
+            &dir.path().join("clip.mp4"),
+            &options(),
+        )
+        .await
+        .expect("download");
+    same(&dir.path().join("clip.mp4"), &file, &v);
+    let seen = host.seen();
+    let paths: Vec<&str> = seen.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["/a?sig=s", "/b", "/c", "/a?sig=s", "/b", "/c"]);
+    assert_eq!(seen[5].header("range"), Some("bytes=50000-"));
+    assert!(seen.iter().all(|s| s.header("authorization").is_none()));
+}
+
+#[tokio::test(start_paused = true)]
+async fn redirects_the_policy_refuses_end_the_download_and_name_the_reason() {
+    let cases = [
+        ("http://example.com/x.mp4", "only https"),
+        ("https://user:pw@example.com/x.mp4", "credentials"),
+        ("ftp://127.0.0.1/x.mp4", "only https"),
+    ];
+    for (location, reason) in cases {
+        let to = location.to_owned();
+        let host = FileHost::start(Vec::new(), move |_, _| Serve::Redirect(302, to.clone())).await;
+        let dir = tempfile::tempdir().unwrap();
+        let error = client_for(&host.base_url)
+            .download_url(&host.url("/x"), &dir.path().join("x.mp4"), &options())
+            .await
+            .expect_err(location);
+        assert!(
+            matches!(&error, DownloadError::UrlRefused { reason: r, .. } if r.contains(reason)),
+            "{location}: {error:?}"
+        );
+        assert_eq!(host.gets(), 1, "{location}");
+    }
+    // An endless chain stops after a few hops.
+    let host = FileHost::start(Vec::new(), |seen, _| {
+        let n: u32 = seen.path.trim_start_matches("/hop").parse().unwrap_or(0);
+        Serve::Redirect(301, format!("/hop{}", n + 1))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let error = client_for(&host.base_url)
+        .download_url(&host.url("/hop0"), &dir.path().join("x.mp4"), &options())
+        .await
+        .expect_err("too many");
+    assert!(error.to_string().contains("too many redirects"), "{error}");
+    assert_eq!(host.gets(), 1 + orux_client::redirect::MAX_REDIRECTS);
+}

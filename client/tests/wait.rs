@@ -11,13 +11,24 @@ use orux_client::{Client, Error, TaskStatus, WaitOptions};
 use support::{KEY, Reply, SUBMITTED, Server, client, status};
 
 #[tokio::test(start_paused = true)]
-async fn get_reads_a_status_and_escapes_the_task_id_in_the_path() {
+async fn get_reads_a_status_and_sends_only_plain_task_ids() {
     let server = Server::start(|_, _| Reply::json(200, &status("task_1", "Success"))).await;
-    let done = client(&server).get("task/../1?x").await.expect("status");
+    let client = client(&server);
+    let done = client.get("task_1").await.expect("status");
     assert_eq!(done.status, TaskStatus::Success);
     assert_eq!(done.result_urls, ["https://cdn.example/v.mp4"]);
     assert_eq!(done.duration_sec, Some(8.0));
-    assert_eq!(server.seen()[0].path, "/api/v1/tasks/task%2F..%2F1%3Fx");
+    assert_eq!(server.seen()[0].path, "/api/v1/tasks/task_1");
+    // An id that is not one plain path segment is refused before anything
+    // is sent: `..` would climb to /api/v1.
+    for bad in ["..", ".", "task/../1?x", "a%2F", "", "t\u{1b}"] {
+        let refused = client.get(bad).await;
+        assert!(
+            matches!(refused, Err(Error::Config(_))),
+            "{bad:?}: {refused:?}"
+        );
+    }
+    assert_eq!(server.seen().len(), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,6 +1,7 @@
 //! The client's network edge on anything a server could send:
 //! `orux_client::edge::parse_response` (status, headers, body) and
-//! `edge::retry_after`.
+//! `edge::retry_after`. The `edge` module is public only under the `fuzzing`
+//! cfg, which cargo-fuzz sets.
 //!
 //! Input: two bytes of status (taken modulo 600), one byte choosing the
 //! content type, a `Retry-After` value up to the first `\n`, then the body.
@@ -41,10 +42,11 @@ fuzz_target!(|data: &[u8]| {
         headers.insert(header::RETRY_AFTER, value);
     }
     let body = rest.get(split + 1..).unwrap_or(&[]);
-    let _ = retry_after(&headers, std::time::SystemTime::UNIX_EPOCH);
+    let now = std::time::SystemTime::UNIX_EPOCH;
+    let _ = retry_after(&headers, now);
 
-    let submit = parse_response::<SubmitResponse>(status, &headers, body);
-    let polled = parse_response::<TaskStatusResponse>(status, &headers, body);
+    let submit = parse_response::<SubmitResponse>(status, &headers, body, now);
+    let polled = parse_response::<TaskStatusResponse>(status, &headers, body, now);
     for error in [submit.as_ref().err(), polled.as_ref().err()].into_iter().flatten() {
         assert!(!error.to_string().is_empty());
     }
@@ -57,6 +59,7 @@ fuzz_target!(|data: &[u8]| {
             404 => assert!(matches!(error, Error::NotFound)),
             429 => assert!(matches!(error, Error::RateLimited { .. })),
             500..=599 => assert!(matches!(error, Error::Server { .. })),
+            300..=399 => assert!(matches!(error, Error::Redirected { .. })),
             400..=499 => {
                 let Error::Rejected { raw, .. } = error else { panic!("{status}: {error:?}") };
                 let kept = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];

@@ -1,7 +1,7 @@
 //! Bearer authentication: any `sk-app-…` key, or exactly the configured one.
 
-use axum::http::{HeaderMap, StatusCode, header};
-use orux_models::wire::API_KEY_PREFIX;
+use axum::http::{HeaderMap, header};
+use orux_models::wire::{API_KEY_PREFIX, ErrorCode};
 
 use crate::error::ApiError;
 
@@ -17,9 +17,8 @@ pub enum Keys {
 impl Keys {
     /// Checks the `Authorization` header; the error never repeats the key.
     pub fn check(&self, headers: &HeaderMap) -> Result<(), ApiError> {
-        let unauthorized = |message: &str| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message.to_owned())
-        };
+        let unauthorized =
+            |message: &str| ApiError::new(ErrorCode::Unauthorized, message.to_owned());
         let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
             unauthorized("missing Authorization header; send `Authorization: Bearer sk-app-…`")
         })?;

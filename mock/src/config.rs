@@ -16,6 +16,19 @@ pub const DEFAULT_WEBHOOK_SECRET: &str = "whsec_b3J1eC1tb2NrLWRlZmF1bHQtd2ViaG9v
 /// The default for `--max-tasks`.
 pub const DEFAULT_MAX_TASKS: usize = 100_000;
 
+/// The default for `--max-connections`: well under the usual 1,024 open
+/// files, with room left for webhook deliveries.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
+/// How many bytes of request bodies are held at once, across all requests,
+/// by default: three bodies of the 20 MiB maximum, or thousands of ordinary
+/// ones. A body that does not fit is answered 503 with `Retry-After`.
+pub const DEFAULT_BODY_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long a client has to send a request's head, and then its body, by
+/// default; past that the connection is closed without an answer.
+pub const DEFAULT_REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The Standard Webhooks retry schedule (immediately, 5 s, 5 min, 30 min,
 /// 2 h, 5 h, 10 h, 10 h), compressed 60 times: minutes become seconds. Each
 /// entry is the wait before that attempt, counted from the previous one.
@@ -48,12 +61,23 @@ pub struct Config {
     /// The Standard Webhooks secret (`whsec_<base64>`) deliveries are signed with.
     pub webhook_secret: String,
     /// Send every webhook delivery here instead of the task's `webhook_url`:
-    /// an https URL, or http on a loopback host.
+    /// an https URL, or http on a loopback host. The operator named it, so
+    /// it is trusted whatever its address.
     pub webhook_target: Option<String>,
+    /// Deliver to a task's `webhook_url` whatever its host. When false (the
+    /// default) a delivery goes only to a host that is, or resolves only
+    /// to, loopback addresses; any other is skipped and logged once.
+    pub webhook_allow_any_host: bool,
     /// Most tasks kept; past that the oldest are forgotten (terminal ones first).
     pub max_tasks: usize,
     /// Waits before each delivery attempt; the delivery is given up after the last.
     pub retry_schedule: Vec<Duration>,
+    /// Most connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// Most bytes of request bodies held at once, across all requests.
+    pub body_budget_bytes: usize,
+    /// How long a client has to send a request's head, and again its body.
+    pub request_read_timeout: Duration,
     /// The time source of the lifecycle, idempotency and retries.
     pub clock: Arc<dyn Clock>,
     /// The result files: their content, expiry, count and download faults.
@@ -62,9 +86,11 @@ pub struct Config {
 
 impl Default for Config {
     /// `127.0.0.1:8080`, 5-second tasks, any `sk-app-` key,
-    /// [`DEFAULT_WEBHOOK_SECRET`], deliveries to each task's `webhook_url`,
-    /// [`DEFAULT_MAX_TASKS`], the [compressed schedule](compressed_retry_schedule),
-    /// the system clock.
+    /// [`DEFAULT_WEBHOOK_SECRET`], deliveries to each task's `webhook_url`
+    /// on loopback only, [`DEFAULT_MAX_TASKS`], the
+    /// [compressed schedule](compressed_retry_schedule),
+    /// [`DEFAULT_MAX_CONNECTIONS`], [`DEFAULT_BODY_BUDGET_BYTES`],
+    /// [`DEFAULT_REQUEST_READ_TIMEOUT`], the system clock.
     fn default() -> Self {
         Config {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
@@ -72,8 +98,12 @@ impl Default for Config {
             api_key: None,
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_owned(),
             webhook_target: None,
+            webhook_allow_any_host: false,
             max_tasks: DEFAULT_MAX_TASKS,
             retry_schedule: compressed_retry_schedule(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_budget_bytes: DEFAULT_BODY_BUDGET_BYTES,
+            request_read_timeout: DEFAULT_REQUEST_READ_TIMEOUT,
             clock: Arc::new(SystemClock),
             results: ResultsConfig::default(),
         }
@@ -89,8 +119,12 @@ impl fmt::Debug for Config {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("webhook_secret", &"<redacted>")
             .field("webhook_target", &self.webhook_target)
+            .field("webhook_allow_any_host", &self.webhook_allow_any_host)
             .field("max_tasks", &self.max_tasks)
             .field("retry_schedule", &self.retry_schedule)
+            .field("max_connections", &self.max_connections)
+            .field("body_budget_bytes", &self.body_budget_bytes)
+            .field("request_read_timeout", &self.request_read_timeout)
             .field("clock", &self.clock)
             .field("results", &self.results)
             .finish()

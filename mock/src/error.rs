@@ -1,42 +1,27 @@
-//! Error answers in the one shape clients read:
-//! `{"error": {"code", "message", "errors"?}}`.
+//! Error answers in the one shape clients read,
+//! `{"error": {"code", "message", "errors"?}}`: the wire's own
+//! [`ErrorResponse`], with its [`ErrorCode`].
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orux_models::Diagnostic;
-use serde::Serialize;
+use orux_models::wire::{ErrorCode, ErrorResponse};
 
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
-    message: String,
-    errors: Vec<Diagnostic>,
+    body: ErrorResponse,
     retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    error: Body<'a>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    code: &'static str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "<[Diagnostic]>::is_empty")]
-    errors: &'a [Diagnostic],
-}
-
 impl ApiError {
-    /// An answer with this status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An answer with this code (and the status that goes with it) and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
-            code,
-            message: message.into(),
-            errors: Vec::new(),
+            status: StatusCode::from_u16(code.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body: ErrorResponse::new(code, message),
             retry_after: None,
         }
     }
@@ -44,23 +29,39 @@ impl ApiError {
     /// 400 `invalid_param` listing every error of a rejected body.
     pub fn invalid_body(errors: Vec<Diagnostic>) -> ApiError {
         let count = errors.len();
+        let message = format!(
+            "the request body is invalid: {count} error{}",
+            if count == 1 { "" } else { "s" }
+        );
         ApiError {
-            errors,
-            ..ApiError::invalid_param(format!(
-                "the request body is invalid: {count} error{}",
-                if count == 1 { "" } else { "s" }
-            ))
+            status: StatusCode::BAD_REQUEST,
+            body: ErrorResponse::invalid_body(message, errors),
+            retry_after: None,
         }
     }
 
     /// 400 `invalid_param` about something other than the body (a header).
     pub fn invalid_param(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_param", message)
+        ApiError::new(ErrorCode::InvalidParam, message)
     }
 
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+        ApiError::new(ErrorCode::NotFound, message)
+    }
+
+    /// 503 `internal` with `Retry-After`: the server is busy, try again.
+    pub fn busy(message: impl Into<String>, retry_after: u64) -> ApiError {
+        ApiError::new(ErrorCode::Internal, message)
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .retry_after(retry_after)
+    }
+
+    /// The same answer with another status of its code's class (503 for
+    /// `internal`).
+    pub fn with_status(mut self, status: StatusCode) -> ApiError {
+        self.status = status;
+        self
     }
 
     /// Adds `Retry-After: <seconds>`.
@@ -72,16 +73,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let envelope = Envelope {
-            error: Body {
-                code: self.code,
-                message: &self.message,
-                errors: &self.errors,
-            },
-        };
-        let body = match serde_json::to_vec(&envelope) {
+        let body = match serde_json::to_vec(&self.body) {
             Ok(body) => body,
-            // Strings and static codes always serialize; say so if not.
+            // Strings always serialize; say so if not.
             Err(_) => {
                 br#"{"error":{"code":"internal","message":"cannot write the error"}}"#.to_vec()
             }

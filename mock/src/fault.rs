@@ -18,6 +18,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use orux_models::wire::ErrorCode;
 
 use crate::error::ApiError;
 
@@ -107,9 +108,10 @@ pub async fn inject(request: Request, next: Next) -> Response {
         Err(message) => ApiError::invalid_param(message).into_response(),
         Ok(Fault::Status(status, retry_after)) => {
             let error = if status == StatusCode::TOO_MANY_REQUESTS {
-                ApiError::new(status, "rate_limited", "injected fault: rate limited")
+                ApiError::new(ErrorCode::RateLimited, "injected fault: rate limited")
             } else {
-                ApiError::new(status, "internal", format!("injected fault: {status}"))
+                ApiError::new(ErrorCode::Internal, format!("injected fault: {status}"))
+                    .with_status(status)
             };
             match retry_after {
                 Some(seconds) => error.retry_after(seconds),

@@ -26,8 +26,10 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 pub mod clock;
 mod config;
+mod destination;
 mod error;
 pub mod fault;
 mod lifecycle;
@@ -35,6 +37,7 @@ mod log;
 pub mod results;
 mod routes;
 mod server;
+mod slots;
 mod stats;
 mod store;
 mod timefmt;
@@ -48,11 +51,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    Config, DEFAULT_MAX_TASKS, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
+    Config, DEFAULT_BODY_BUDGET_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS,
+    DEFAULT_REQUEST_READ_TIMEOUT, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
 };
 pub use lifecycle::OUTCOME_HEADER;
 pub use results::{RESULT_MP4, ResultContent, ResultsConfig};
-pub use routes::{IDEMPOTENCY_HEADER, REPLAYED_HEADER};
 pub use stats::{STATS_PATH, StatsSnapshot};
 pub use store::KEY_TTL;
 
@@ -80,6 +83,11 @@ impl Server {
         if config.max_tasks == 0 {
             return Err(Error::Config("--max-tasks must be at least 1".to_owned()));
         }
+        if config.max_connections == 0 {
+            return Err(Error::Config(
+                "--max-connections must be at least 1".to_owned(),
+            ));
+        }
         let target = match &config.webhook_target {
             Some(text) => webhook::Target::parse(text).map_err(Error::Config)?,
             None => webhook::Target::TaskUrl,
@@ -88,6 +96,11 @@ impl Server {
             Arc::clone(&config.clock),
             &config.webhook_secret,
             target,
+            if config.webhook_allow_any_host {
+                destination::Reach::AnyHost
+            } else {
+                destination::Reach::LoopbackOnly
+            },
             config.retry_schedule.clone(),
             config.max_tasks,
         )
@@ -112,13 +125,20 @@ impl Server {
             store: Mutex::new(store::Store::new(config.max_tasks)),
             outbox: Arc::clone(&outbox),
             max_body_bytes: routes::default_max_body_bytes(),
+            body_budget: body::BodyBudget::new(config.body_budget_bytes),
+            body_read_timeout: config.request_read_timeout,
             results,
             stats: Arc::default(),
         });
         let (stop, stopped) = oneshot::channel();
+        let limits = server::Limits {
+            max_connections: config.max_connections,
+            head_read_timeout: config.request_read_timeout,
+        };
         let serving = tokio::spawn(server::serve(
             listener,
             routes::router(Arc::clone(&state)),
+            limits,
             stopped,
         ));
         Ok(Server {

@@ -6,23 +6,28 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use orux_models::catalog::ModelInfo;
 use orux_models::responses::{SubmitResponse, TaskStatus};
-use orux_models::{Limits, TaskRequest};
+use orux_models::wire::{
+    ErrorCode, IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX_LEN, IDEMPOTENT_REPLAYED, TASK_PATH, TASKS_PATH,
+};
+use orux_models::{Limits, TaskRequest, WireValue};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use ulid::Ulid;
 
 use crate::auth::Keys;
+use crate::body::{self, BodyBudget, Unread};
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::fault;
+use crate::fault::{self, ResetConnection};
 use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
 use crate::log::{self, ModelTag};
 use crate::results::{self, DOWNLOAD_FAULTS_HEADER, RESULTS_HEADER, Results};
@@ -31,16 +36,9 @@ use crate::store::{Admission, Store};
 use crate::timefmt::iso_utc;
 use crate::webhook::Outbox;
 
-/// The optional header that makes a submit safe to repeat.
-pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
-
-/// Set on the answer to a repeated submit (same key, same body).
-pub const REPLAYED_HEADER: &str = "idempotent-replayed";
-
-/// Longest accepted idempotency key, in bytes.
-const MAX_KEY_BYTES: usize = 255;
-
-/// `duration_sec` of a success when neither the request nor the model gives a length.
+/// `duration_sec` of a success when neither the request nor the model's
+/// table gives a length (a model without length control, such as an edit or
+/// an upscale, whose output is as long as its input).
 const FALLBACK_DURATION_SEC: f64 = 5.0;
 
 /// What every handler shares.
@@ -51,6 +49,8 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub outbox: Arc<Outbox>,
     pub max_body_bytes: usize,
+    pub body_budget: BodyBudget,
+    pub body_read_timeout: Duration,
     pub results: Results,
     pub stats: Arc<Stats>,
 }
@@ -60,8 +60,8 @@ pub struct AppState {
 /// log line per request around everything.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/api/v1/tasks", post(submit))
-        .route("/api/v1/tasks/{task_id}", get(status))
+        .route(TASKS_PATH, post(submit))
+        .route(TASK_PATH, get(status))
         .route_layer(middleware::from_fn(fault::inject))
         .route(
             &format!("{}/{{task_id}}/{{file}}", results::RESULTS_PATH),
@@ -86,8 +86,7 @@ async fn not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "method not allowed on this route",
     )
 }
@@ -129,15 +128,35 @@ async fn submit(
     let script = state
         .results
         .script_for(header_text(&headers, DOWNLOAD_FAULTS_HEADER)?)?;
-    let key = header_text(&headers, IDEMPOTENCY_HEADER)?;
+    let key = header_text(&headers, IDEMPOTENCY_KEY)?;
     if key.is_some_and(|k| {
-        k.is_empty() || k.len() > MAX_KEY_BYTES || !k.bytes().all(|b| b.is_ascii_graphic())
+        k.is_empty()
+            || k.len() > IDEMPOTENCY_KEY_MAX_LEN
+            || !k.bytes().all(|b| b.is_ascii_graphic())
     }) {
         return Err(ApiError::invalid_param(format!(
-            "Idempotency-Key must be 1 to {MAX_KEY_BYTES} visible ASCII characters"
+            "Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_LEN} visible ASCII characters"
         )));
     }
-    let body = read_body(&headers, body, state.max_body_bytes).await?;
+    // `_held` keeps the body's bytes counted in the budget until the
+    // request is done with them.
+    let (body, _held) = match body::read(
+        &headers,
+        body,
+        state.max_body_bytes,
+        &state.body_budget,
+        state.body_read_timeout,
+    )
+    .await
+    {
+        Ok(read) => read,
+        Err(Unread::Refused(error)) => return Err(error),
+        Err(Unread::TooSlow) => {
+            let mut response = ().into_response();
+            response.extensions_mut().insert(ResetConnection);
+            return Ok(response);
+        }
+    };
     let valid = match TaskRequest::from_json(&body) {
         Ok(valid) => valid,
         Err(invalid) => {
@@ -149,7 +168,8 @@ async fn submit(
         }
     };
     let model = valid.request.model();
-    let wire = request_fields(&valid.request);
+    drop(valid);
+    let wire = RequestFields::read(&body);
     let now = state.clock.now();
     let task = Task {
         id: Ulid::from_datetime(now),
@@ -157,8 +177,7 @@ async fn submit(
         outcome,
         duration_sec: wire
             .duration
-            .or_else(|| model.info().max_duration.map(f64::from))
-            .unwrap_or(FALLBACK_DURATION_SEC),
+            .unwrap_or_else(|| default_duration(model.info())),
         results,
     };
     let digest = key.map(|k| (k, Sha256::digest(&body).into()));
@@ -179,12 +198,11 @@ async fn submit(
             let mut response = submitted(&task).into_response();
             response
                 .headers_mut()
-                .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
+                .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
             response
         }
         Admission::Conflict => ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_conflict",
+            ErrorCode::IdempotencyConflict,
             "this Idempotency-Key was used with another body in the last 24 hours",
         )
         .into_response(),
@@ -202,22 +220,42 @@ fn submitted(task: &Task) -> axum::Json<SubmitResponse> {
     ))
 }
 
-/// The two fields of a validated request the mock acts on, read through the
-/// request's own serialization so that every model is covered.
+/// The two fields of a validated body the mock acts on, read from the body
+/// itself (whatever the model): everything else is skipped, not copied, so
+/// a 20 MiB inline image is not held twice.
+#[derive(Deserialize, Default)]
 struct RequestFields {
+    #[serde(default)]
     duration: Option<f64>,
+    #[serde(default)]
     webhook_url: Option<String>,
 }
 
-fn request_fields(request: &TaskRequest) -> RequestFields {
-    let value = serde_json::to_value(request).unwrap_or_default();
-    RequestFields {
-        duration: value.get("duration").and_then(serde_json::Value::as_f64),
-        webhook_url: value
-            .get("webhook_url")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned),
+impl RequestFields {
+    fn read(body: &[u8]) -> RequestFields {
+        // The validator accepted the body, so this reads; if not, neither field.
+        serde_json::from_slice(body).unwrap_or_default()
     }
+}
+
+/// The length a success reports when the request named none: the model's
+/// documented default `duration`, else its only allowed one, else its
+/// longest clip.
+fn default_duration(info: &ModelInfo) -> f64 {
+    let seconds = |value: &WireValue| match value {
+        WireValue::Int(n) => Some(*n as f64),
+        _ => None,
+    };
+    let documented =
+        info.field("duration")
+            .and_then(|field| match (&field.default, field.allowed) {
+                (Some(default), _) => seconds(default),
+                (None, [only]) => seconds(only),
+                _ => None,
+            });
+    documented
+        .or_else(|| info.max_duration.map(f64::from))
+        .unwrap_or(FALLBACK_DURATION_SEC)
 }
 
 /// `application/json`, with or without parameters (`; charset=utf-8`).
@@ -231,8 +269,7 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "the body must be sent as Content-Type: application/json",
         ))
     }
@@ -248,32 +285,6 @@ fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>
             })
         })
         .transpose()
-}
-
-/// Reads the body, refusing it with 413 as soon as it passes `limit` bytes
-/// (at once when `Content-Length` says so): nothing past the limit is buffered.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("the body is larger than {limit} bytes"),
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large());
-    }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(ApiError::invalid_param(
-            "the request body could not be read to its end",
-        )),
-    }
 }
 
 pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {

@@ -5,28 +5,33 @@
 //!
 //! One worker holds the pending deliveries in a queue ordered by due time
 //! and sleeps on the server's clock until the next one, so a test clock
-//! drives first attempts and retries alike. Sends run concurrently, at most
-//! [`MAX_IN_FLIGHT`] at a time; the queue holds at most as many deliveries as
-//! the server keeps tasks, and a delivery that finds it full is dropped with a
+//! drives first attempts and retries alike. Sends run concurrently within
+//! the delivery [`Slots`] (per host and in all); a due delivery without a
+//! slot waits for one. The queue holds at most as many deliveries as the
+//! server keeps tasks, and a delivery that finds it full is dropped with a
 //! log line rather than growing memory without bound.
+//!
+//! Where deliveries may go is [`crate::destination`]'s to say: by default a
+//! task's `webhook_url` must lead to loopback addresses, or the delivery is
+//! skipped (logged once, never retried). No proxy is used, and redirects are
+//! not followed.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::http::header::CONTENT_TYPE;
 use orux_webhooks::{Verifier, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 use ulid::Ulid;
 
 use crate::clock::Clock;
+use crate::destination::{self, LoopbackResolver, Reach};
 use crate::lifecycle::Task;
 use crate::results::Results;
-
-/// Most deliveries sent at the same time.
-pub const MAX_IN_FLIGHT: usize = 64;
+use crate::slots::Slots;
 
 /// How long one attempt may take before it counts as failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -66,6 +71,8 @@ impl Target {
 /// One event on its way.
 #[derive(Debug)]
 struct Delivery {
+    /// The task it is about, for the log.
+    task_id: String,
     /// `webhook-id`: the same on every attempt of this event.
     msg_id: String,
     url: reqwest::Url,
@@ -101,6 +108,8 @@ impl Ord for Pending {
 #[derive(Default)]
 struct Queue {
     heap: BinaryHeap<Reverse<Pending>>,
+    /// Due, but no slot was free for them: sent first when one is.
+    waiting: VecDeque<Delivery>,
     seq: u64,
 }
 
@@ -112,9 +121,11 @@ pub struct Outbox {
     clock: Arc<dyn Clock>,
     signer: Verifier,
     target: Target,
+    /// Which hosts a task's own `webhook_url` may name.
+    reach: Reach,
     schedule: Vec<Duration>,
     http: reqwest::Client,
-    in_flight: Arc<Semaphore>,
+    slots: Slots,
     /// Deliveries answered with a 2xx.
     delivered: AtomicU64,
 }
@@ -125,6 +136,7 @@ impl Outbox {
         clock: Arc<dyn Clock>,
         secret: &str,
         target: Target,
+        reach: Reach,
         schedule: Vec<Duration>,
         capacity: usize,
     ) -> Result<Outbox, String> {
@@ -140,10 +152,17 @@ impl Outbox {
             })
             .map_err(|e| format!("cannot set up TLS for the webhook sender: {e}"))?
             .with_no_client_auth();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .timeout(ATTEMPT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            // HTTPS_PROXY and the like would send every delivery through a
+            // proxy, past the address checks below.
+            .no_proxy();
+        if matches!(target, Target::TaskUrl) && reach == Reach::LoopbackOnly {
+            http = http.dns_resolver(LoopbackResolver);
+        }
+        let http = http
             .build()
             .map_err(|e| format!("cannot set up the webhook sender: {e}"))?;
         Ok(Outbox {
@@ -153,9 +172,10 @@ impl Outbox {
             clock,
             signer,
             target,
+            reach,
             schedule,
             http,
-            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            slots: Slots::new(),
             delivered: AtomicU64::new(0),
         })
     }
@@ -195,6 +215,7 @@ impl Outbox {
             }
         };
         let delivery = Delivery {
+            task_id: event.task_id.clone(),
             msg_id: format!("msg_{}", Ulid::from_datetime(self.clock.now())),
             url,
             body: body.into(),
@@ -206,7 +227,7 @@ impl Outbox {
     fn push(&self, due: SystemTime, delivery: Delivery) {
         {
             let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-            if queue.heap.len() >= self.capacity {
+            if queue.heap.len() + queue.waiting.len() >= self.capacity {
                 tracing::warn!(msg_id = %delivery.msg_id, "webhook queue full; delivery dropped");
                 return;
             }
@@ -217,22 +238,32 @@ impl Outbox {
         self.wake.notify_one();
     }
 
-    /// Sends deliveries as they fall due; runs until the server stops.
+    /// Sends deliveries as they fall due and slots free up; runs until the
+    /// server stops.
     pub async fn run(self: Arc<Self>) {
         loop {
             let now = self.clock.now();
-            let (due, next) = self.take_due(now);
-            for delivery in due {
-                let Ok(permit) = Arc::clone(&self.in_flight).acquire_owned().await else {
-                    return;
+            // Registered before looking, so a slot freed meanwhile wakes us.
+            let woken = self.wake.notified();
+            let (ready, next) = self.take_due(now);
+            let mut no_slot = Vec::new();
+            for delivery in ready {
+                let Some(slot) = self.slots.try_take(&delivery.url) else {
+                    no_slot.push(delivery);
+                    continue;
                 };
                 let outbox = Arc::clone(&self);
                 tokio::spawn(async move {
                     outbox.attempt(delivery).await;
-                    drop(permit);
+                    drop(slot);
+                    // A slot is free: a waiting delivery may go.
+                    outbox.wake.notify_one();
                 });
             }
-            let woken = self.wake.notified();
+            if !no_slot.is_empty() {
+                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                queue.waiting.extend(no_slot);
+            }
             match next {
                 Some(next) => {
                     tokio::select! {
@@ -245,10 +276,11 @@ impl Outbox {
         }
     }
 
-    /// Removes every delivery due by `now`; returns them and the next due time.
+    /// Removes the deliveries waiting for a slot and every one due by
+    /// `now`; returns them (the waiting first) and the next due time.
     fn take_due(&self, now: SystemTime) -> (Vec<Delivery>, Option<SystemTime>) {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut due = Vec::new();
+        let mut due: Vec<Delivery> = queue.waiting.drain(..).collect();
         while queue.heap.peek().is_some_and(|Reverse(p)| p.due <= now) {
             if let Some(Reverse(pending)) = queue.heap.pop() {
                 due.push(pending.delivery);
@@ -258,6 +290,20 @@ impl Outbox {
     }
 
     async fn attempt(&self, mut delivery: Delivery) {
+        if delivery.attempt == 0
+            && matches!(self.target, Target::TaskUrl)
+            && self.reach == Reach::LoopbackOnly
+            && let Err(why) =
+                destination::check_loopback(&delivery.url, destination::system_resolve).await
+        {
+            // Once per task: a skipped delivery is never retried.
+            tracing::warn!(
+                task_id = %delivery.task_id,
+                "webhook not delivered: {why}; the mock sends only to loopback \
+                 addresses unless started with --webhook-allow-any-host (or --webhook-target)"
+            );
+            return;
+        }
         let now = self.clock.now();
         let timestamp = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let signature = self

@@ -116,6 +116,38 @@ async fn a_model_without_a_duration_field_reports_its_length() {
 }
 
 #[tokio::test]
+async fn without_a_duration_a_success_reports_the_models_documented_default() {
+    let mock = start(Config {
+        task_duration: Duration::ZERO,
+        ..Config::default()
+    })
+    .await;
+    // For every model whose table documents a default duration, a body
+    // without one reports that default (not the longest clip).
+    let mut checked = 0;
+    for info in orux_models::catalog::MODELS {
+        let Some(orux_models::WireValue::Int(default)) =
+            info.field("duration").and_then(|field| field.default)
+        else {
+            continue;
+        };
+        let body = info.minimal_body().expect("a minimal body");
+        let task = submitted(&mock.submit(body, &[]).await);
+        let done = status_of(&mock, &task.task_id).await;
+        assert_eq!(done.duration_sec, Some(default as f64), "{}", info.id);
+        checked += 1;
+    }
+    assert!(checked > 0, "some model documents a default duration");
+    // sora2 by name: the docs' default is 5, its longest clip 10.
+    let sora = r#"{"model":"sora2","prompt":"A paper boat"}"#;
+    let task = submitted(&mock.submit(sora, &[]).await);
+    assert_eq!(
+        status_of(&mock, &task.task_id).await.duration_sec,
+        Some(5.0)
+    );
+}
+
+#[tokio::test]
 async fn an_invalid_body_gets_every_error() {
     let mock = start(Config::default()).await;
     let body = r#"{"model":"sora2","prompt":"","duration":8,"resolution":"4k"}"#;

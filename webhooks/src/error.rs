@@ -7,9 +7,9 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WebhookError {
-    /// The secret does not start with `whsec_`.
-    SecretPrefix,
-    /// The part after `whsec_` is not standard base64.
+    /// The secret is empty (or `whsec_` alone).
+    SecretEmpty,
+    /// The secret (after an optional `whsec_`) is not standard base64.
     SecretBase64,
     /// The decoded key is not 24 to 64 bytes long (the Standard Webhooks range).
     SecretLength {
@@ -43,9 +43,9 @@ pub enum WebhookError {
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WebhookError::SecretPrefix => f.write_str("webhook secret must start with \"whsec_\""),
+            WebhookError::SecretEmpty => f.write_str("webhook secret is empty"),
             WebhookError::SecretBase64 => {
-                f.write_str("webhook secret after \"whsec_\" is not valid base64")
+                f.write_str("webhook secret (whsec_ and a base64 key) is not valid base64")
             }
             WebhookError::SecretLength { len } => write!(
                 f,

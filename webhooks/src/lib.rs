@@ -4,7 +4,9 @@
 //! A delivery carries three headers, [`WEBHOOK_ID`], [`WEBHOOK_TIMESTAMP`] (Unix
 //! seconds) and [`WEBHOOK_SIGNATURE`] (one or more space-separated
 //! `v1,<base64 HMAC-SHA256>` entries), and the HMAC is taken over
-//! `<id>.<timestamp>.<raw body bytes>` with the key of a `whsec_<base64>` secret.
+//! `<id>.<timestamp>.<raw body bytes>` with the key of a `whsec_<base64>`
+//! secret (read as the Standard Webhooks libraries read it: the `whsec_`
+//! prefix and the base64 padding are optional).
 //! [`Verifier::verify`] checks all of that on the raw bytes, in constant time,
 //! and only then reads the body as a [`WebhookEvent`]; [`Verifier::sign`] is the
 //! sender's half (the mock server signs its deliveries with it).
@@ -38,12 +40,8 @@ pub use headers::WebhookHeaders;
 pub use orux_models::responses::WebhookEvent;
 pub use verifier::{TOLERANCE, Verifier};
 
-/// The header naming the delivery: unique per event, the receiver's idempotency key.
-pub const WEBHOOK_ID: &str = "webhook-id";
-/// The header with the time of signing, in Unix seconds.
-pub const WEBHOOK_TIMESTAMP: &str = "webhook-timestamp";
-/// The header with the space-separated `v1,<base64>` signatures.
-pub const WEBHOOK_SIGNATURE: &str = "webhook-signature";
+/// The three header names, defined with the API's other wire words.
+pub use orux_models::wire::{WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
 
 /// The crate's README.md: its Rust blocks run as doc tests (`cargo xtask
 /// snippets` checks that every README's are).

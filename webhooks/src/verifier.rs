@@ -4,7 +4,9 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -18,6 +20,12 @@ use crate::{
 pub const TOLERANCE: Duration = Duration::from_secs(300);
 
 const PREFIX: &str = "whsec_";
+/// Standard base64 whose `=` padding may be there or not, as the Standard
+/// Webhooks libraries read a secret.
+const SECRET_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 /// Base64 (with padding) of a 32-byte HMAC-SHA256 is always 44 characters.
 const SIGNATURE_B64_LEN: usize = 44;
 
@@ -39,12 +47,16 @@ impl fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// Reads a `whsec_<base64 key>` secret; the key must be 24 to 64 bytes.
+    /// Reads a secret as the Standard Webhooks libraries do: `whsec_` and
+    /// the base64 of the key, the prefix optional and the `=` padding too.
+    /// An empty secret is refused, and so is a key outside the standard's 24
+    /// to 64 bytes.
     pub fn new(secret: &str) -> Result<Verifier, WebhookError> {
-        let encoded = secret
-            .strip_prefix(PREFIX)
-            .ok_or(WebhookError::SecretPrefix)?;
-        let key = STANDARD
+        let encoded = secret.strip_prefix(PREFIX).unwrap_or(secret);
+        if encoded.is_empty() {
+            return Err(WebhookError::SecretEmpty);
+        }
+        let key = SECRET_BASE64
             .decode(encoded)
             .map_err(|_| WebhookError::SecretBase64)?;
         if !(24..=64).contains(&key.len()) {

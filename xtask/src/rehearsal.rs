@@ -61,7 +61,8 @@ The maintainer's path of README.md, \"Adding a model\", on a copy of the
 workspace in <target>/rehearsal/workspace (its own target directory, seeded
 with this workspace's build of the dependencies): a model with two new value
 sets is added to models.yaml, then `cargo xtask regenerate`, `cargo build -p
-orux-models`, `cargo xtask test --accept --skip rehearsal`, `cargo test
+orux-models`, `cargo xtask test --accept --skip rehearsal --skip
+installed-orux`, `cargo test
 --workspace --tests` again; the CLI must list, explain and validate the new model,
 and only models.yaml, generated/ and snapshot files may change. The last
 step of `cargo xtask test`.";
@@ -133,7 +134,17 @@ fn rehearse(root: &Path, metadata: &Metadata, base: &Path, copy: &Path) -> Resul
         ));
     }
     steps::run_command(cargo(&["build", "--locked", "-p", "orux-models"]))?;
-    steps::run_command(cargo(&["xtask", "test", "--accept", "--skip", "rehearsal"]))?;
+    // The comparison of the installed and tested `orux` does not depend on
+    // the models: it is left to the workspace's own run.
+    steps::run_command(cargo(&[
+        "xtask",
+        "test",
+        "--accept",
+        "--skip",
+        "rehearsal",
+        "--skip",
+        "installed-orux",
+    ]))?;
     // Green again without --accept: the accepted snapshots are what the
     // tests now print, every time.
     // (Unit and integration tests, where the snapshots are; the doc tests

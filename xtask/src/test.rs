@@ -2,10 +2,16 @@
 //! repository, in the order CI runs them (`cargo xtask ci` runs these same
 //! steps after its checks).
 
-use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::rc::Rc;
 
 use crate::steps::{self, Step, cargo};
+
+/// Where `cli/tests/installed_build.rs` finds the `orux` built as `cargo
+/// install` builds it.
+const INSTALLED_BIN: &str = "ORUX_INSTALLED_BIN";
 
 /// `cargo xtask test --help`.
 pub const USAGE: &str = "usage: cargo xtask test [--accept] [--skip STEP]...
@@ -15,8 +21,12 @@ Runs, in order, stopping at the first failure, then prints one summary line:
                  crates, Python and npm packages are fetched (target/py-venv,
                  target/cross-language/openapi,
                  tests/cross-language/ts/node_modules)
+  installed-orux cargo build -p orux-cli --bin orux: orux as `cargo install`
+                 builds it (without the dev-dependencies' features), kept as
+                 orux-as-installed beside target/debug/orux
   cargo-test     cargo test --workspace --locked (unit, integration and doc
-                 tests: every README's Rust blocks are doc tests)
+                 tests: every README's Rust blocks are doc tests; the
+                 installed orux is compared with the tested one)
   python         tests/cross-language/python/run.sh: the JSON Schema bundle and
                  the OpenAPI document under Python's tools
   typescript     tests/cross-language/ts/run.sh: the bundle under tsc and ajv
@@ -43,6 +53,7 @@ pub struct Args {
 /// The step keys, in order.
 pub const STEP_KEYS: &[&str] = &[
     "prerequisites",
+    "installed-orux",
     "cargo-test",
     "python",
     "typescript",
@@ -107,11 +118,27 @@ pub fn steps(root: &Path, accept: bool) -> Vec<Step<'_>> {
         command.arg(path).current_dir(root);
         command
     };
+    let installed: Rc<OnceCell<PathBuf>> = Rc::default();
+    let built = Rc::clone(&installed);
     vec![
         Step::new("prerequisites", "prerequisites", || {
             crate::prerequisites::check(root)
         }),
+        Step::new(
+            "installed-orux",
+            "orux as cargo install builds it",
+            move || {
+                let path = installed_orux(root)?;
+                let shown = path.display().to_string();
+                let _ = built.set(path);
+                Ok(Some(shown))
+            },
+        ),
         Step::new("cargo-test", "cargo test", move || {
+            // cli/tests/installed_build.rs compares it with the tested `orux`.
+            if let Some(path) = installed.get() {
+                cargo_test.env(INSTALLED_BIN, path);
+            }
             let counts = steps::run_cargo_test(cargo_test)?;
             if accept {
                 report_accepted(root);
@@ -138,6 +165,37 @@ pub fn steps(root: &Path, accept: bool) -> Vec<Step<'_>> {
             crate::rehearsal::run(root)
         }),
     ]
+}
+
+/// Builds `orux` alone, as `cargo install --path cli` does: without the
+/// dev-dependencies' features, which a workspace test build turns on (such
+/// as serde_json's `preserve_order`). The test build then replaces
+/// `target/debug/orux`, so a copy is kept beside it; its path is returned.
+fn installed_orux(root: &Path) -> Result<PathBuf, String> {
+    let output = cargo(root)
+        .args(["build", "--locked", "-p", "orux-cli", "--bin", "orux"])
+        .args(["--message-format", "json-render-diagnostics"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo build failed ({})", output.status));
+    }
+    let built = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "orux")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or("cargo named no orux executable")?;
+    let copy = built.with_file_name(format!("orux-as-installed{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(&built, &copy).map_err(|error| {
+        format!(
+            "cannot copy {} to {}: {error}",
+            built.display(),
+            copy.display()
+        )
+    })?;
+    Ok(copy)
 }
 
 /// Lists the snapshot files `--accept` changed, for the maintainer to read.

@@ -100,7 +100,9 @@ fn test_names_missing_tools_before_running_anything() {
             "no test ran: {stderr}"
         );
         assert!(
-            stderr.contains("not run: cargo test, Python cross-language checks"),
+            stderr.contains(
+                "not run: orux as cargo install builds it, cargo test, Python cross-language checks"
+            ),
             "{stderr}"
         );
     }

@@ -13,11 +13,12 @@ use orux_client::{
     TaskStatusResponse,
 };
 use serde::Serialize;
-use serde_json::json;
 
-use super::api::{self, Reporter, shown};
+use super::api::{self, ErrorFields, INTERRUPTED, Reporter, shown};
+use super::status::{Followed, finish};
 use crate::api_args::DownloadArgs;
 use crate::format::Format;
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
 
 /// Reads the task and downloads its results.
@@ -27,18 +28,19 @@ pub fn run(args: &DownloadArgs) -> Result<Verdict, Error> {
         Ok(both) => both,
         Err(message) => return Ok(report.usage(&message)),
     };
-    let status = match runtime.block_on(client.get(&args.task_id)) {
-        Ok(status) => status,
-        Err(error) => return Ok(report.api_error(&error)),
-    };
-    Ok(finish(
-        report,
-        &client,
-        &runtime,
-        &status,
-        &out_dir(args.out.as_deref()),
-        args.force,
-    ))
+    let dir = out_dir(args.out.as_deref());
+    runtime.block_on(async {
+        let mut stop = match StopSignal::listen() {
+            Ok(stop) => stop,
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
+        };
+        let status = match client.get(&args.task_id).await {
+            Ok(status) => status,
+            Err(error) => return Ok(report.api_error(&error, None)),
+        };
+        let download = Download::new(&client, &dir, args.force);
+        Ok(download.status(report, &status, &mut stop).await)
+    })
 }
 
 /// Where results go: `--out DIR`, else the current directory.
@@ -46,37 +48,140 @@ pub(super) fn out_dir(out: Option<&Path>) -> PathBuf {
     out.map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
-/// After a task's final status: its results downloaded into `dir` and the
-/// status reported with its files. A task that did not succeed is reported
-/// as it is (exit status 1), with nothing downloaded.
-pub(super) fn finish(
-    report: Reporter,
-    client: &Client,
-    runtime: &tokio::runtime::Runtime,
-    status: &TaskStatusResponse,
-    dir: &Path,
+/// A task's results into a directory, as `--download DIR`, `--force` and
+/// `orux download` ask.
+pub(super) struct Download<'c> {
+    client: &'c Client,
+    dir: PathBuf,
     force: bool,
-) -> Verdict {
-    match status.status {
-        TaskStatus::Success => {}
-        TaskStatus::Failed | TaskStatus::Expired => return report.status(status),
-        _ => {
-            report.error(
-                "not_finished",
-                &format!(
-                    "task {} is {}: nothing to download yet (`orux wait {} --download` waits for it)",
-                    shown(&status.task_id),
-                    shown(status.status.as_str()),
-                    shown(&status.task_id)
-                ),
-                json!({ "status": status.status }),
-            );
-            return Verdict::Invalid;
+}
+
+impl<'c> Download<'c> {
+    pub fn new(client: &'c Client, dir: &Path, force: bool) -> Download<'c> {
+        Download {
+            client,
+            dir: dir.to_owned(),
+            force,
         }
     }
-    match runtime.block_on(download(client, status, dir, force)) {
-        Ok(files) => files_report(report, status, &files),
-        Err(error) => download_error(report, &error),
+
+    /// After a wait: a successful task's results downloaded and reported
+    /// with its status; any other ending reported as a wait reports it.
+    pub async fn after_wait(
+        &self,
+        report: Reporter<'_>,
+        followed: (String, Followed),
+        stop: &mut StopSignal,
+    ) -> Verdict {
+        match followed {
+            (_, Followed::Done(Ok(status))) => self.status(report, &status, stop).await,
+            other => finish(report, other),
+        }
+    }
+
+    /// A task's status: its results downloaded and reported with it. A task
+    /// that failed or expired is reported as it is (exit status 1), one that
+    /// has not finished says so (exit status 1); nothing is downloaded.
+    /// SIGINT or SIGTERM ends the download (exit status 130), keeping the
+    /// `.part` file for the next run.
+    pub async fn status(
+        &self,
+        report: Reporter<'_>,
+        status: &TaskStatusResponse,
+        stop: &mut StopSignal,
+    ) -> Verdict {
+        let task_id = status.task_id.as_str();
+        match status.status {
+            TaskStatus::Success => {}
+            TaskStatus::Failed | TaskStatus::Expired => return report.status(status),
+            _ => {
+                let dir = self.dir.to_string_lossy();
+                let resume = report.command_for("wait", task_id, &["--download", &dir]);
+                let message = format!(
+                    "task {} is {}: nothing to download yet",
+                    shown(task_id),
+                    shown(status.status.as_str())
+                );
+                report.error(ErrorFields {
+                    code: "not_finished",
+                    message: &message,
+                    task_id: Some(task_id),
+                    resume: Some(&resume),
+                    ..ErrorFields::default()
+                });
+                return Verdict::Invalid;
+            }
+        }
+        let outcome = tokio::select! {
+            outcome = download(self.client, status, &self.dir, self.force) => outcome,
+            _ = stop.received() => return self.interrupted(report, task_id),
+        };
+        match outcome {
+            Ok(files) => files_report(report, status, &files),
+            Err(error) => self.failed(report, task_id, &error),
+        }
+    }
+
+    /// How to download again, resuming.
+    fn resume(&self, report: Reporter<'_>, task_id: &str) -> String {
+        let dir = self.dir.to_string_lossy();
+        report.command_for("download", task_id, &["--out", &dir])
+    }
+
+    fn interrupted(&self, report: Reporter<'_>, task_id: &str) -> Verdict {
+        let resume = self.resume(report, task_id);
+        let message =
+            format!("interrupted; the partial file is kept; resume the download with: {resume}");
+        report.error(ErrorFields {
+            code: INTERRUPTED,
+            message: &message,
+            task_id: Some(task_id),
+            resume: Some(&resume),
+            partial_file_kept: Some(true),
+            ..ErrorFields::default()
+        });
+        Verdict::Interrupted
+    }
+
+    /// A failed download: 2 for a problem on this machine, 3 for the
+    /// network, the file host or the API.
+    fn failed(&self, report: Reporter<'_>, task_id: &str, error: &DownloadError) -> Verdict {
+        if let DownloadError::Api(error) = error {
+            return report.api_error(error, Some(task_id));
+        }
+        let code = match error {
+            DownloadError::Io { .. } => "local_io",
+            DownloadError::Exists { .. } => "exists",
+            DownloadError::NoSpace { .. } => "no_space",
+            DownloadError::UrlRefused { .. } => "url_refused",
+            DownloadError::Status { .. } => "file_host_status",
+            DownloadError::Expired { .. } => "result_expired",
+            DownloadError::TooLarge { .. } => "too_large",
+            DownloadError::LengthMismatch { .. } => "length_mismatch",
+            DownloadError::NoResults { .. } => "no_results",
+            _ => "download_failed",
+        };
+        let path = match error {
+            DownloadError::Io { path, .. }
+            | DownloadError::Exists { path }
+            | DownloadError::NoSpace { path, .. } => Some(path.to_string_lossy()),
+            _ => None,
+        };
+        let resume = self.resume(report, task_id);
+        report.error(ErrorFields {
+            code,
+            message: &error.to_string(),
+            task_id: Some(task_id),
+            resume: error.keeps_partial_file().then_some(resume.as_str()),
+            path: path.as_deref(),
+            partial_file_kept: Some(error.keeps_partial_file()),
+            ..ErrorFields::default()
+        });
+        if error.is_local() {
+            Verdict::UsageReported
+        } else {
+            Verdict::Refused
+        }
     }
 }
 
@@ -164,8 +269,7 @@ fn files_report(
                     sha256: &file.sha256,
                 })
                 .collect();
-            let object = StatusWithFiles { status, files };
-            api::print_json(&serde_json::to_value(&object).unwrap_or_default());
+            api::print_json(&StatusWithFiles { status, files });
         }
         Format::Human => {
             let mut out = std::io::stdout().lock();
@@ -181,41 +285,4 @@ fn files_report(
         }
     }
     Verdict::Success
-}
-
-/// A failed download: 2 for a problem on this machine, 3 for the network,
-/// the file host or the API.
-pub(super) fn download_error(report: Reporter, error: &DownloadError) -> Verdict {
-    if let DownloadError::Api(error) = error {
-        return report.api_error(error);
-    }
-    let code = match error {
-        DownloadError::Io { .. } => "local_io",
-        DownloadError::Exists { .. } => "exists",
-        DownloadError::NoSpace { .. } => "no_space",
-        DownloadError::UrlRefused { .. } => "url_refused",
-        DownloadError::Status { .. } => "file_host_status",
-        DownloadError::Expired { .. } => "result_expired",
-        DownloadError::TooLarge { .. } => "too_large",
-        DownloadError::Network { .. } => "download_failed",
-        DownloadError::LengthMismatch { .. } => "length_mismatch",
-        DownloadError::NoResults { .. } => "no_results",
-        _ => "download_failed",
-    };
-    let path = match error {
-        DownloadError::Io { path, .. }
-        | DownloadError::Exists { path }
-        | DownloadError::NoSpace { path, .. } => Some(path.to_string_lossy().into_owned()),
-        _ => None,
-    };
-    report.error(
-        code,
-        &error.to_string(),
-        json!({ "path": path, "partial_file_kept": error.keeps_partial_file() }),
-    );
-    if error.is_local() {
-        Verdict::UsageReported
-    } else {
-        Verdict::Refused
-    }
 }

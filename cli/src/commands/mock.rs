@@ -4,8 +4,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use clap::Args;
-use orux_mock::{Config, DEFAULT_MAX_TASKS, ResultsConfig, Server};
+use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, ResultsConfig, Server};
 
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
 
 /// `orux mock`.
@@ -49,6 +50,16 @@ pub struct MockArgs {
     /// (https, or http on a loopback host)
     #[arg(long, value_name = "URL")]
     pub webhook_target: Option<String>,
+
+    /// Deliver to a task's webhook_url whatever its host [default: only to
+    /// hosts that are, or resolve only to, loopback addresses; others are
+    /// skipped and logged]
+    #[arg(long)]
+    pub webhook_allow_any_host: bool,
+
+    /// Most connections served at once; more wait until one closes
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 
     /// Most tasks kept in memory; past that the oldest (terminal ones first) are forgotten
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TASKS)]
@@ -106,12 +117,12 @@ pub fn run(args: &MockArgs) -> Result<Verdict, Error> {
         // Listening for the stop signals starts before the ready line: a
         // caller that reads it and sends SIGTERM at once must get a clean
         // stop, not the default action of the signal.
-        let stop = StopSignal::listen()?;
+        let mut stop = StopSignal::listen().map_err(signal_error)?;
         let server = Server::bind(config)
             .await
             .map_err(|error| Error::Message(error.to_string()))?;
         eprintln!("listening on {}", server.base_url());
-        stop.received().await?;
+        stop.received().await.map_err(signal_error)?;
         server.shutdown().await;
         Ok(Verdict::Success)
     })
@@ -134,7 +145,9 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
             .clone()
             .unwrap_or(defaults.webhook_secret.clone()),
         webhook_target: args.webhook_target.clone(),
+        webhook_allow_any_host: args.webhook_allow_any_host,
         max_tasks: args.max_tasks,
+        max_connections: args.max_connections,
         results: ResultsConfig {
             bytes: args.result_bytes,
             ttl: args.result_ttl.map(Duration::from_secs),
@@ -143,45 +156,6 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
         },
         ..defaults
     })
-}
-
-/// Ctrl-C, or SIGTERM on Unix, listened for from the moment it is made.
-struct StopSignal {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignal {
-    fn listen() -> Result<Self, Error> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self {
-                interrupt: signal(SignalKind::interrupt()).map_err(signal_error)?,
-                terminate: signal(SignalKind::terminate()).map_err(signal_error)?,
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Self {})
-        }
-    }
-
-    async fn received(mut self) -> Result<(), Error> {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => Ok(()),
-                _ = self.terminate.recv() => Ok(()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c().await.map_err(signal_error)
-        }
-    }
 }
 
 fn signal_error(source: std::io::Error) -> Error {

@@ -8,6 +8,7 @@ use orux_models::catalog::ModelInfo;
 use serde::Serialize;
 
 use crate::format::Format;
+use crate::json_out;
 use crate::table::{self, list_or_dash};
 use crate::{Error, Verdict};
 
@@ -59,10 +60,7 @@ pub fn run(format: Format) -> Result<Verdict, Error> {
     match format {
         Format::Json => {
             let mut out = io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &models)
-                .map_err(io::Error::from)
-                .and_then(|()| writeln!(out))
-                .and_then(|()| out.flush())
+            json_out::write_pretty(&mut out, &models).and_then(|()| out.flush())
         }
         Format::Human => {
             let rows: Vec<Vec<String>> = models

@@ -7,15 +7,16 @@ use std::io::{self, Write};
 
 use orux_models::TaskRequest;
 use orux_models::catalog::MODELS;
-use serde_json::json;
+use serde::Serialize;
 
 use super::api::{self, Reporter, shown};
-use super::download;
+use super::download::{self, Download};
 use super::status::{follow, options};
 use crate::format::Format;
 use crate::render;
 use crate::run_args::RunArgs;
 use crate::run_body::{FlagProblem, build_body, problem};
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
 
 /// Validates the flags, then submits, waits and downloads (or stops early
@@ -49,45 +50,71 @@ pub fn run(args: &RunArgs) -> Result<Verdict, Error> {
         Ok(both) => both,
         Err(message) => return Ok(report.usage(&message)),
     };
-    let submitted = match runtime.block_on(client.submit_json(built.body.as_bytes())) {
-        Ok(submitted) => submitted,
-        Err(error) => return Ok(report.api_error(&error)),
-    };
-    // The id first, where it cannot be lost whatever happens next.
-    let _ = writeln!(io::stderr(), "submitted {}", shown(&submitted.task_id));
+    let body = built.body.as_bytes();
     if args.no_wait {
+        let submitted = match runtime.block_on(client.submit_json(body)) {
+            Ok(submitted) => submitted,
+            Err(error) => return Ok(report.api_error(&error, None)),
+        };
+        report.created(&submitted.task_id);
         match args.api.format {
-            Format::Json => api::print_json(&json!(submitted)),
+            Format::Json => api::print_json(&submitted),
             Format::Human => {
                 writeln!(io::stdout(), "{}", shown(&submitted.task_id)).map_err(Error::stdout)?
             }
         }
         return Ok(Verdict::Success);
     }
-    let watch = client.watch_submitted(&submitted.task_id, &options(args.timeout));
-    let status = match runtime.block_on(follow(watch)) {
-        Ok(status) => status,
-        Err(error) => return Ok(report.api_error(&error)),
-    };
     let dir = download::out_dir(args.out.as_deref());
-    Ok(download::finish(
-        report, &client, &runtime, &status, &dir, args.force,
-    ))
+    runtime.block_on(async {
+        // Listening before the POST: a signal during it waits for the answer,
+        // so the id of a task that was created is printed, not lost.
+        let mut stop = match StopSignal::listen() {
+            Ok(stop) => stop,
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
+        };
+        let watch = match client
+            .submit_json_and_watch(body, &options(args.timeout))
+            .await
+        {
+            Ok(watch) => watch,
+            Err(error) => return Ok(report.api_error(&error, None)),
+        };
+        report.created(watch.task_id());
+        let followed = follow(watch, &mut stop).await;
+        let download = Download::new(&client, &dir, args.force);
+        Ok(download.after_wait(report, followed, &mut stop).await)
+    })
+}
+
+/// `{"error": {"code": "invalid_param", "message", "errors": [{"flag", "path", "message"}]}}`.
+#[derive(Serialize)]
+struct Refused<'a> {
+    error: RefusedFields<'a>,
+}
+
+#[derive(Serialize)]
+struct RefusedFields<'a> {
+    code: &'static str,
+    message: &'a str,
+    errors: &'a [FlagProblem],
 }
 
 /// Nothing was sent: every problem, by flag. Exit status 2.
-fn refuse(report: Reporter, problems: &[FlagProblem]) -> Verdict {
+fn refuse(report: Reporter<'_>, problems: &[FlagProblem]) -> Verdict {
     let count = problems.len();
     let message = format!(
         "the command line makes an invalid request: {count} problem{}; nothing was sent",
         if count == 1 { "" } else { "s" }
     );
     match report.format {
-        Format::Json => api::print_json(&json!({"error": {
-            "code": "invalid_param",
-            "message": message,
-            "errors": problems,
-        }})),
+        Format::Json => api::print_json(&Refused {
+            error: RefusedFields {
+                code: "invalid_param",
+                message: &message,
+                errors: problems,
+            },
+        }),
         Format::Human => {
             let mut err = anstream::stderr().lock();
             let style = render::ERROR;

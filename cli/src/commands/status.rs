@@ -8,7 +8,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orux_client::{Error as ApiError, TaskStatusResponse, WaitOptions, Watch};
 
 use super::api::{self, Reporter, shown};
+use super::download::Download;
 use crate::api_args::{StatusArgs, WaitArgs};
+use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
 
 /// Prints the task's current status.
@@ -20,7 +22,7 @@ pub fn run_status(args: &StatusArgs) -> Result<Verdict, Error> {
     };
     Ok(match runtime.block_on(client.get(&args.task_id)) {
         Ok(status) => report.status(&status),
-        Err(error) => report.api_error(&error),
+        Err(error) => report.api_error(&error, None),
     })
 }
 
@@ -31,19 +33,25 @@ pub fn run_wait(args: &WaitArgs) -> Result<Verdict, Error> {
         Ok(both) => both,
         Err(message) => return Ok(report.usage(&message)),
     };
-    let watch = client.watch(&args.task_id, &options(args.timeout));
-    Ok(match runtime.block_on(follow(watch)) {
-        Ok(status) => match &args.download {
+    runtime.block_on(async {
+        let mut stop = match StopSignal::listen() {
+            Ok(stop) => stop,
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
+        };
+        let watch = client.watch(&args.task_id, &options(args.timeout));
+        let followed = follow(watch, &mut stop).await;
+        Ok(match &args.download {
             Some(dir) => {
-                super::download::finish(report, &client, &runtime, &status, dir, args.force)
+                let download = Download::new(&client, dir, args.force);
+                download.after_wait(report, followed, &mut stop).await
             }
-            None => report.status(&status),
-        },
-        Err(error) => report.api_error(&error),
+            None => finish(report, followed),
+        })
     })
 }
 
-/// The wait options for `--timeout SECS`.
+/// The wait options for `--timeout SECS`: any number of seconds, a huge one
+/// meaning no deadline (the client saturates it).
 pub(super) fn options(timeout: Option<u64>) -> WaitOptions {
     match timeout {
         Some(secs) => WaitOptions::with_deadline(Duration::from_secs(secs)),
@@ -51,15 +59,35 @@ pub(super) fn options(timeout: Option<u64>) -> WaitOptions {
     }
 }
 
+/// How following a task ended.
+pub(super) enum Followed {
+    /// With this status or error.
+    Done(Result<TaskStatusResponse, ApiError>),
+    /// By SIGINT or SIGTERM.
+    Interrupted,
+}
+
+/// Prints how a wait ended and gives its verdict; an error names the task.
+pub(super) fn finish(report: Reporter<'_>, followed: (String, Followed)) -> Verdict {
+    let (task_id, followed) = followed;
+    match followed {
+        Followed::Done(Ok(status)) => report.status(&status),
+        Followed::Done(Err(error)) => report.api_error(&error, Some(&task_id)),
+        Followed::Interrupted => report.interrupted(&task_id),
+    }
+}
+
 /// Drives a watch to its end, with a live line on standard error when it is a
-/// terminal (status, elapsed time, polls) and nothing otherwise.
-pub(super) async fn follow(mut watch: Watch) -> Result<TaskStatusResponse, ApiError> {
+/// terminal (status, elapsed time, polls) and nothing otherwise; SIGINT or
+/// SIGTERM ends it at once. Returns the task id with the outcome.
+pub(super) async fn follow(mut watch: Watch, stop: &mut StopSignal) -> (String, Followed) {
+    let task_id = watch.task_id().to_owned();
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
-        bar.set_message("waiting for the first status");
+        bar.set_message(format!("{}: waiting for the first status", shown(&task_id)));
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     } else {
@@ -67,7 +95,11 @@ pub(super) async fn follow(mut watch: Watch) -> Result<TaskStatusResponse, ApiEr
     };
     let mut last = None;
     let outcome = loop {
-        match watch.next().await {
+        let next = tokio::select! {
+            next = watch.next() => next,
+            _ = stop.received() => break Followed::Interrupted,
+        };
+        match next {
             Some(Ok(status)) => {
                 progress.set_message(format!(
                     "{}: {} ({} poll{})",
@@ -78,10 +110,12 @@ pub(super) async fn follow(mut watch: Watch) -> Result<TaskStatusResponse, ApiEr
                 ));
                 last = Some(status);
             }
-            Some(Err(error)) => break Err(error),
-            None => break last.ok_or(ApiError::DeadlinePassed { last: None }),
+            Some(Err(error)) => break Followed::Done(Err(error)),
+            None => {
+                break Followed::Done(last.take().ok_or(ApiError::DeadlinePassed { last: None }));
+            }
         }
     };
     progress.finish_and_clear();
-    outcome
+    (task_id, outcome)
 }

@@ -1,18 +1,21 @@
 //! `orux submit [FILE|-] [--wait] [--timeout SECS] [--base-url URL] [--format human|json]`.
 
-use std::io::{self, Write};
+use std::io;
 
 use orux_models::Limits;
 
 use super::api::{self, Reporter};
-use super::status::{follow, options};
+use super::download::Download;
+use super::status::{finish, follow, options};
 use crate::api_args::SubmitArgs;
 use crate::format::Format;
 use crate::outcome::Outcome;
-use crate::{Error, Verdict, input};
+use crate::stop_signal::StopSignal;
+use crate::{Error, Verdict, input, json_out};
 
 /// Validates the body, submits it, and prints the task id (or, with
-/// `--wait`, the final status).
+/// `--wait`, the final status). The id goes to standard error the moment it
+/// exists, whatever comes next.
 pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
     let report = Reporter::new(&args.api);
     let limits = Limits::default();
@@ -40,32 +43,45 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
         Ok(both) => both,
         Err(message) => return Ok(report.usage(&message)),
     };
-    let submitted = match runtime.block_on(client.submit_json(&body)) {
-        Ok(submitted) => submitted,
-        Err(error) => return Ok(report.api_error(&error)),
-    };
     if !args.wait {
+        let submitted = match runtime.block_on(client.submit_json(&body)) {
+            Ok(submitted) => submitted,
+            Err(error) => return Ok(report.api_error(&error, None)),
+        };
+        report.created(&submitted.task_id);
         match args.api.format {
-            Format::Json => {
-                let mut out = io::stdout().lock();
-                serde_json::to_writer(&mut out, &submitted)
-                    .map_err(io::Error::from)
-                    .and_then(|()| out.write_all(b"\n"))
-                    .map_err(Error::stdout)?;
+            Format::Json => json_out::write(&mut io::stdout().lock(), &submitted),
+            Format::Human => {
+                let line = format!("{}\n", api::shown(&submitted.task_id));
+                io::Write::write_all(&mut io::stdout().lock(), line.as_bytes())
             }
-            Format::Human => writeln!(io::stdout(), "{}", api::shown(&submitted.task_id))
-                .map_err(Error::stdout)?,
         }
+        .map_err(Error::stdout)?;
         return Ok(Verdict::Success);
     }
-    let watch = client.watch_submitted(&submitted.task_id, &options(args.timeout));
-    Ok(match runtime.block_on(follow(watch)) {
-        Ok(status) => match &args.download {
+    runtime.block_on(async {
+        // Listening before the POST: a signal during it waits for the answer,
+        // so the id of a task that was created is printed, not lost.
+        let mut stop = match StopSignal::listen() {
+            Ok(stop) => stop,
+            Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
+        };
+        // `--timeout` bounds the whole operation, the submission included.
+        let watch = match client
+            .submit_json_and_watch(&body, &options(args.timeout))
+            .await
+        {
+            Ok(watch) => watch,
+            Err(error) => return Ok(report.api_error(&error, None)),
+        };
+        report.created(watch.task_id());
+        let followed = follow(watch, &mut stop).await;
+        Ok(match &args.download {
             Some(dir) => {
-                super::download::finish(report, &client, &runtime, &status, dir, args.force)
+                let download = Download::new(&client, dir, args.force);
+                download.after_wait(report, followed, &mut stop).await
             }
-            None => report.status(&status),
-        },
-        Err(error) => report.api_error(&error),
+            None => finish(report, followed),
+        })
     })
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use orux_client::webhooks::Verifier;
 
 use crate::api_args::{VerifyArgs, WebhookArgs, WebhookCommand};
-use crate::{Error, Verdict, input};
+use crate::{Error, Verdict, input, json_out};
 
 /// The largest body read: an event is a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;
@@ -49,11 +49,7 @@ fn verify(args: &VerifyArgs) -> Result<Verdict, Error> {
     }
     match verifier.verify(&headers, &body, now) {
         Ok(event) => {
-            let mut out = io::stdout().lock();
-            serde_json::to_writer(&mut out, &event)
-                .map_err(io::Error::from)
-                .and_then(|()| out.write_all(b"\n"))
-                .map_err(Error::stdout)?;
+            json_out::write(&mut io::stdout().lock(), &event).map_err(Error::stdout)?;
             Ok(Verdict::Success)
         }
         Err(error) => {

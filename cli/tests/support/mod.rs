@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::process::Output;
 
+pub mod stub;
+
 /// `orux` with colour left to its own detection: no colour variables
 /// inherited from the environment, and stdout is a pipe, not a terminal.
 pub fn orux() -> assert_cmd::Command {

@@ -45,7 +45,8 @@ pub enum DownloadError {
     },
     /// A URL the client does not fetch: not https (plain http only to a
     /// loopback host when the API's base URL is loopback), credentials in it,
-    /// or not a URL at all. Nothing was requested.
+    /// or not a URL at all; or a redirect to one, or too many redirects.
+    /// Nothing is requested from such a URL.
     UrlRefused {
         /// The URL, without its query.
         url: String,

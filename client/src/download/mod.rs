@@ -49,6 +49,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::StatusCode;
 use http::header::{IF_RANGE, RANGE};
+use orux_models::display::excerpt;
 use orux_models::responses::{TaskStatus, TaskStatusResponse};
 use reqwest::Url;
 use serde::Serialize;
@@ -371,7 +372,7 @@ impl Client {
         }
         match url.scheme() {
             "https" if url.host().is_some() => Ok(url),
-            "http" if crate::client::is_loopback(&url) && self.is_loopback() => Ok(url),
+            "http" if crate::redirect::is_loopback(&url) && self.is_loopback() => Ok(url),
             "http" => Err(refuse(
                 "plain http is fetched only from a loopback host, and only when the API is on loopback",
             )),
@@ -459,25 +460,10 @@ impl Run<'_> {
             tokio::time::sleep(wait).await;
         }
         let resuming = self.offset > 0 && self.meta.validator.if_range().is_some();
-        let mut request = self.client.http().get(url.clone());
-        if resuming && let Some(validator) = self.meta.validator.if_range() {
-            request = request
-                .header(RANGE, format!("bytes={}-", self.offset))
-                .header(IF_RANGE, validator);
-        }
-        self.requests += 1;
-        debug!(url = %shown_url(url), offset = self.offset, resuming, "requesting a result file");
-        let sent = tokio::time::timeout(self.client.request_timeout(), request.send()).await;
-        let mut response = match sent {
-            Ok(Ok(response)) => response,
-            Ok(Err(error)) => return Ok(self.failed(crate::error::chain(&error), None)),
-            Err(_) => {
-                return Ok(self.failed("no response within the request timeout".to_owned(), None));
-            }
+        let mut response = match self.send(url, resuming).await? {
+            Ok(response) => response,
+            Err(reason) => return Ok(self.failed(reason, None)),
         };
-        // Redirects were followed by the HTTP client; where they ended is
-        // held to the same rule as the URL given.
-        self.client.check_url(response.url().clone())?;
         let status = response.status();
         let head = Head::of(response.headers());
         match status {
@@ -538,6 +524,71 @@ impl Run<'_> {
             }
         }
         self.stream(url, &mut response).await
+    }
+
+    /// Sends the GET (with `Range` and `If-Range` when resuming) and follows
+    /// redirects as the client's policy says ([`crate::redirect`]: a few
+    /// hops, https only, or loopback when the API is). `Ok(Err(reason))` is
+    /// a failure worth another attempt; a redirect the policy refuses is
+    /// [`DownloadError::UrlRefused`].
+    async fn send(
+        &mut self,
+        url: &Url,
+        resuming: bool,
+    ) -> Result<Result<reqwest::Response, String>, DownloadError> {
+        let mut current = url.clone();
+        let mut hops = 0;
+        loop {
+            let mut request = self.client.http().get(current.clone());
+            if resuming && let Some(validator) = self.meta.validator.if_range() {
+                request = request
+                    .header(RANGE, format!("bytes={}-", self.offset))
+                    .header(IF_RANGE, validator);
+            }
+            self.requests += 1;
+            debug!(url = %shown_url(&current), offset = self.offset, resuming, "requesting a result file");
+            let sent = tokio::time::timeout(self.client.request_timeout(), request.send()).await;
+            let response = match sent {
+                Ok(Ok(response)) => response,
+                Ok(Err(error)) => return Ok(Err(crate::error::chain(&error))),
+                Err(_) => return Ok(Err("no response within the request timeout".to_owned())),
+            };
+            let refuse = |reason: String| DownloadError::UrlRefused {
+                url: shown_url(&current),
+                reason,
+            };
+            if response.url() != &current {
+                return Err(refuse(
+                    "the HTTP client followed a redirect by itself (build it with \
+                     redirect::Policy::none())"
+                        .to_owned(),
+                ));
+            }
+            if !response.status().is_redirection() {
+                return Ok(Ok(response));
+            }
+            match self.client.redirects().next(
+                &current,
+                response.status(),
+                response.headers(),
+                hops,
+            ) {
+                Ok(next) => {
+                    debug!(status = response.status().as_u16(), to = %shown_url(&next), "following a redirect");
+                    current = next;
+                    hops += 1;
+                }
+                Err(refused) => {
+                    let location = refused.location.as_deref().unwrap_or("nowhere");
+                    return Err(refuse(format!(
+                        "its {} redirect to {} is not followed: {}",
+                        response.status().as_u16(),
+                        excerpt(location),
+                        refused.reason
+                    )));
+                }
+            }
+        }
     }
 
     /// Reads the body into the file until it ends, breaks or stalls.

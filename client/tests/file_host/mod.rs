@@ -68,6 +68,8 @@ pub enum Serve {
     Endless,
     /// This status, these headers, no body.
     Status(u16, Vec<(String, String)>),
+    /// A redirect (this 3xx status) to this `Location`.
+    Redirect(u16, String),
 }
 
 type Script = dyn Fn(&Seen, usize) -> Serve + Send + Sync;
@@ -182,6 +184,12 @@ async fn serve(
                     return;
                 }
             }
+        }
+        Serve::Redirect(status, location) => {
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nconnection: close\r\ncontent-length: 0\r\nlocation: {location}\r\n\r\n"
+            );
+            write(&mut stream, &head, &[]).await;
         }
         Serve::Status(status, headers) => {
             let mut head =
