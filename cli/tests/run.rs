@@ -601,3 +601,64 @@ fn bash_completes_model_ids_flags_and_values() {
         "--no-audio --no-wait"
     );
 }
+
+/// SIGINT during a download: exit 130, the `.part` file kept, the command
+/// that resumes named; running that command finishes the file without
+/// fetching the first bytes again.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_download_exits_130_and_the_named_command_resumes_it() {
+    use std::process::Stdio;
+    use std::time::Instant;
+
+    use rustix::process::{Pid, Signal, kill_process};
+
+    let mock = mock(ResultsConfig {
+        bytes: Some(200_000),
+        ..ResultsConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let task_id = mock.submit_with(
+        r#"{"model":"sora2","prompt":"x"}"#,
+        &[("x-orux-mock-download-faults", "stall=60000")],
+    );
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("orux"))
+        .current_dir(dir.path())
+        .env("ORUX_API_KEY", KEY)
+        .env("ORUX_BASE_URL", mock.server.base_url())
+        .args(["download", &task_id, "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = dir.path().join(format!("{task_id}.part"));
+    let started = Instant::now();
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) < 60_000 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no bytes arrived"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill_process(Pid::from_child(&child), Signal::INT).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 130, "{output:?}");
+    let value = json(&output);
+    assert_eq!(value["error"]["code"], "interrupted");
+    assert_eq!(value["error"]["partial_file_kept"], true);
+    let resume = value["error"]["resume"].as_str().unwrap();
+    assert!(
+        resume.starts_with(&format!("orux download {task_id} --out .")),
+        "{resume}"
+    );
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 60_000);
+
+    let output = mock.orux(dir.path(), &["download", &task_id]);
+    assert_eq!(code(&output), 0, "{output:?}");
+    assert!(!part.exists());
+    assert_eq!(
+        mock.stats().bytes_served,
+        200_000,
+        "resumed, not fetched again"
+    );
+}
