@@ -622,7 +622,7 @@ fn an_interrupted_download_exits_130_and_the_named_command_resumes_it() {
         r#"{"model":"sora2","prompt":"x"}"#,
         &[("x-orux-mock-download-faults", "stall=60000")],
     );
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("orux"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("orux"))
         .current_dir(dir.path())
         .env("ORUX_API_KEY", KEY)
         .env("ORUX_BASE_URL", mock.server.base_url())
