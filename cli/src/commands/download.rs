@@ -48,6 +48,21 @@ pub(super) fn out_dir(out: Option<&Path>) -> PathBuf {
     out.map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
+/// How `orux wait` and `orux submit --wait` end: with `--download DIR`, a
+/// successful task's results downloaded and reported with its status;
+/// otherwise the wait's ending reported as it is.
+pub(super) async fn end_wait(
+    report: Reporter<'_>,
+    followed: (String, Followed),
+    download: Option<Download<'_>>,
+    stop: &mut StopSignal,
+) -> Verdict {
+    match download {
+        Some(download) => download.after_wait(report, followed, stop).await,
+        None => finish(report, followed),
+    }
+}
+
 /// A task's results into a directory, as `--download DIR`, `--force` and
 /// `orux download` ask.
 pub(super) struct Download<'c> {

@@ -40,13 +40,11 @@ pub fn run_wait(args: &WaitArgs) -> Result<Verdict, Error> {
         };
         let watch = client.watch(&args.task_id, &options(args.timeout));
         let followed = follow(watch, &mut stop).await;
-        Ok(match &args.download {
-            Some(dir) => {
-                let download = Download::new(&client, dir, args.force);
-                download.after_wait(report, followed, &mut stop).await
-            }
-            None => finish(report, followed),
-        })
+        let download = args
+            .download
+            .as_deref()
+            .map(|dir| Download::new(&client, dir, args.force));
+        Ok(super::download::end_wait(report, followed, download, &mut stop).await)
     })
 }
 

@@ -6,7 +6,7 @@ use orux_models::Limits;
 
 use super::api::{self, Reporter};
 use super::download::Download;
-use super::status::{finish, follow, options};
+use super::status::{follow, options};
 use crate::api_args::SubmitArgs;
 use crate::format::Format;
 use crate::outcome::Outcome;
@@ -76,12 +76,10 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
         };
         report.created(watch.task_id());
         let followed = follow(watch, &mut stop).await;
-        Ok(match &args.download {
-            Some(dir) => {
-                let download = Download::new(&client, dir, args.force);
-                download.after_wait(report, followed, &mut stop).await
-            }
-            None => finish(report, followed),
-        })
+        let download = args
+            .download
+            .as_deref()
+            .map(|dir| Download::new(&client, dir, args.force));
+        Ok(super::download::end_wait(report, followed, download, &mut stop).await)
     })
 }
