@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
+use crate::results::ResultsConfig;
 
 /// The webhook secret used when none is given: a published test value, like
 /// stripe-mock's keys, so a local receiver can verify without configuration.
@@ -79,6 +80,8 @@ pub struct Config {
     pub request_read_timeout: Duration,
     /// The time source of the lifecycle, idempotency and retries.
     pub clock: Arc<dyn Clock>,
+    /// The result files: their content, expiry, count and download faults.
+    pub results: ResultsConfig,
 }
 
 impl Default for Config {
@@ -102,6 +105,7 @@ impl Default for Config {
             body_budget_bytes: DEFAULT_BODY_BUDGET_BYTES,
             request_read_timeout: DEFAULT_REQUEST_READ_TIMEOUT,
             clock: Arc::new(SystemClock),
+            results: ResultsConfig::default(),
         }
     }
 }
@@ -122,6 +126,7 @@ impl fmt::Debug for Config {
             .field("body_budget_bytes", &self.body_budget_bytes)
             .field("request_read_timeout", &self.request_read_timeout)
             .field("clock", &self.clock)
+            .field("results", &self.results)
             .finish()
     }
 }

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use clap::Args;
-use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, Server};
+use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, ResultsConfig, Server};
 
 use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
@@ -15,9 +15,16 @@ use crate::{Error, Verdict};
 Prints `listening on http://ADDR:PORT` on standard error when ready, then one
 log line per request. Stops cleanly on Ctrl-C or SIGTERM.
 
+A successful task's result_urls point at the mock itself: signed URLs under
+/_mock/results/, served with Content-Length, ETag, Last-Modified, Range and
+If-Range. GET /_mock/stats counts tasks, replays, rejected submits, file
+requests, bytes served and webhooks delivered.
+
 Request headers for tests: X-Orux-Mock-Outcome: success|failed|expired picks a
 task's ending; X-Orux-Mock-Fault: 500|503|429|reset|slow injects a failure;
-Idempotency-Key makes a submit safe to repeat.")]
+X-Orux-Mock-Results: N gives a task N results; X-Orux-Mock-Download-Faults:
+SCRIPT makes its downloads fail (see --download-faults); Idempotency-Key
+makes a submit safe to repeat.")]
 pub struct MockArgs {
     /// Address to listen on
     #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
@@ -57,6 +64,28 @@ pub struct MockArgs {
     /// Most tasks kept in memory; past that the oldest (terminal ones first) are forgotten
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TASKS)]
     pub max_tasks: usize,
+
+    /// Serve N deterministic pseudo-random bytes per result instead of the
+    /// small MP4 [default: the MP4]
+    #[arg(long, value_name = "N")]
+    pub result_bytes: Option<u64>,
+
+    /// Result URLs answer 403 this many seconds after they were issued; reading
+    /// the task again gives fresh URLs for the same content [default: never]
+    #[arg(long, value_name = "SECS")]
+    pub result_ttl: Option<u64>,
+
+    /// Results per successful task, 1 to 16
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub results: u8,
+
+    /// Make downloads fail: one step per GET of each result file, in order,
+    /// comma-separated: ok, drop=N (close after N body bytes), stall=N (send
+    /// nothing after N bytes), ignore-range, new-etag (a new version from
+    /// then on), lie-length=N (declare N bytes more, then close),
+    /// status=NNN. Applies to every task without X-Orux-Mock-Download-Faults
+    #[arg(long, value_name = "SCRIPT")]
+    pub download_faults: Option<String>,
 }
 
 /// Longest `--task-seconds`: a day, far beyond any test.
@@ -119,6 +148,12 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
         webhook_allow_any_host: args.webhook_allow_any_host,
         max_tasks: args.max_tasks,
         max_connections: args.max_connections,
+        results: ResultsConfig {
+            bytes: args.result_bytes,
+            ttl: args.result_ttl.map(Duration::from_secs),
+            per_task: args.results,
+            download_faults: args.download_faults.clone(),
+        },
         ..defaults
     })
 }

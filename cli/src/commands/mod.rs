@@ -2,11 +2,14 @@
 //! returns its verdict; errors go back to [`crate::run`], which reports them.
 
 mod api;
+mod completions;
+mod download;
 mod example;
-mod explain;
+pub(crate) mod explain;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod models;
+pub mod run;
 mod schema;
 mod status;
 mod submit;
@@ -33,6 +36,9 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Status(args) => status::run_status(args),
         Command::Wait(args) => status::run_wait(args),
         Command::Webhook(args) => webhook::run(args),
+        Command::Download(args) => download::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Completions(args) => completions::run(args),
     }
 }
 
