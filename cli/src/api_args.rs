@@ -94,6 +94,14 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "SECS", requires = "wait", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
+    /// With --wait: download the results into DIR [default: the current directory]
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".", requires = "wait")]
+    pub download: Option<PathBuf>,
+
+    /// With --download: replace result files that already exist
+    #[arg(long, requires = "download")]
+    pub force: bool,
+
     /// Base URL and output format.
     #[command(flatten)]
     pub api: ApiOptions,
@@ -124,10 +132,70 @@ pub struct WaitArgs {
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
+    /// Then download the results into DIR [default: the current directory]
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".")]
+    pub download: Option<PathBuf>,
+
+    /// With --download: replace result files that already exist
+    #[arg(long, requires = "download")]
+    pub force: bool,
+
     /// Base URL and output format.
     #[command(flatten)]
     pub api: ApiOptions,
 }
+
+/// `orux download`.
+#[derive(Debug, Args)]
+#[command(after_help = DOWNLOAD_EXIT_STATUS)]
+pub struct DownloadArgs {
+    /// The task id returned by `orux submit`
+    #[arg(value_name = "TASK_ID")]
+    pub task_id: String,
+
+    /// Where to save the files [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Replace files that already exist
+    #[arg(long)]
+    pub force: bool,
+
+    /// Base URL and output format.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `orux completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for
+    #[arg(value_name = "SHELL", value_parser = clap::value_parser!(clap_complete::Shell))]
+    pub shell: clap_complete::Shell,
+}
+
+/// How `orux download` (and `--download`) name files and end.
+pub const DOWNLOAD_EXIT_STATUS: &str = "\
+Files are named <task_id>.<ext>, or <task_id>-<n>.<ext> when a task has several
+results; the extension comes from the file's content type. Each file is
+streamed to <name>.part beside it (with <name>.part.meta), checked, synced and
+renamed: a file is complete or absent. A failed download keeps its .part file
+and the next run resumes it. The API key is never sent to the file host.
+
+The API key is read from ORUX_API_KEY; the base URL from --base-url, else
+ORUX_BASE_URL, else https://orux.top.
+
+Exit status:
+  0  the files are on disk
+  1  the task failed, expired or has not finished
+  2  usage or local I/O error: a file exists (use --force), the directory is
+     not writable, the disk is full
+  3  the API refused or could not be reached, or the download failed on the
+     network or at the file host
+
+With --format json the outcome is the task's status object plus
+\"files\": [{\"url\", \"path\", \"bytes\", \"sha256\"}]; an error is
+{\"error\": {\"code\", \"message\", …}}.";
 
 /// `orux webhook`.
 #[derive(Debug, Args)]

@@ -15,13 +15,15 @@ pub use crate::commands::mock::MockArgs;
 const EXIT_STATUS: &str = "\
 Exit status:
   0  success (for validate: every body is valid)
-  1  validate, submit: a body is invalid; submit --wait, status, wait: the task
-     failed or expired; webhook verify: the delivery is not verified;
+  1  validate, submit: a body is invalid; submit --wait, status, wait, download,
+     run: the task failed or expired; webhook verify: the delivery is not verified;
      batch: a row failed, expired or was invalid
-  2  usage error (unknown model, bad flag) or I/O error (missing file, unreadable input)
-  3  submit, status, wait: the API refused or could not be reached;
+  2  usage error (unknown model, bad flag or value) or local I/O error (missing
+     file, unreadable input, unwritable output directory, full disk)
+  3  submit, status, wait, download, run: the API refused or could not be
+     reached, or a download failed on the network or at the file host;
      batch: that, or a row is unsettled (see orux batch --help)
-  130  submit --wait, wait: interrupted by SIGINT or SIGTERM (the task goes on);
+  130  submit --wait, wait, run: interrupted by SIGINT or SIGTERM (the task goes on);
        batch: interrupted (the command to resume is printed)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
@@ -58,6 +60,12 @@ pub enum Command {
     Wait(crate::api_args::WaitArgs),
     /// Work with webhook deliveries
     Webhook(crate::api_args::WebhookArgs),
+    /// Download a finished task's results into a directory (resumable)
+    Download(crate::api_args::DownloadArgs),
+    /// Run a model: flags from its parameter table, then submit, wait and download
+    Run(crate::run_args::RunArgs),
+    /// Print a shell completion script (models, their flags and values included)
+    Completions(crate::api_args::CompletionsArgs),
     /// Run a manifest of requests as a crash-safe, resumable batch (SQLite journal)
     #[cfg(feature = "batch")]
     Batch(crate::batch_args::BatchArgs),

@@ -170,9 +170,13 @@ fn submit_wait_against_the_mock_succeeds_and_the_signed_webhook_arrives() {
     assert!(task_id.starts_with("task_"), "{task_id}");
     let urls = status["result_urls"].as_array().expect("result_urls");
     assert!(!urls.is_empty(), "{status}");
+    // The results are served by the mock itself, on loopback.
     assert!(
-        urls.iter()
-            .all(|u| u.as_str().unwrap().starts_with("https://"))
+        urls.iter().all(|u| {
+            let url = u.as_str().unwrap();
+            url.starts_with("http://127.0.0.1:") && url.contains("/_mock/results/")
+        }),
+        "{status}"
     );
     assert_eq!(status["duration_sec"], 10.0, "{status}");
 

@@ -23,6 +23,11 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// one pseudo-terminal; returns the exit code and what the terminal got,
 /// with the terminal's `\r\n` turned back into `\n`.
 fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
+    in_terminal_with(args, stdin, &[])
+}
+
+/// [`in_terminal`] with extra environment variables.
+fn in_terminal_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
     let (master, slave) = pseudo_terminal();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin!("orux"))
         .args(args)
@@ -30,6 +35,7 @@ fn in_terminal(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>) {
         .env_remove("CLICOLOR")
         .env_remove("CLICOLOR_FORCE")
         .env("TERM", "xterm-256color")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(slave.try_clone().unwrap())
         .stderr(slave)
@@ -250,4 +256,58 @@ fn validate_on_a_terminal_says_it_reads_the_body_from_it() {
 
     let piped = run(&["validate"], br#"{"model": "sora2", "prompt": "p"}"#);
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("terminal"));
+}
+
+/// A download draws a progress bar (bytes, rate, ETA) on a terminal, and
+/// nothing on standard error when it is not one.
+#[cfg(feature = "mock")]
+#[test]
+fn a_download_draws_a_bar_on_a_terminal_only() {
+    let (server, _runtime) = support::mock_server(orux_mock::ResultsConfig {
+        bytes: Some(8_000_000),
+        ..orux_mock::ResultsConfig::default()
+    });
+    let base = server.base_url();
+    let env = [
+        ("ORUX_API_KEY", "sk-app-terminal"),
+        ("ORUX_BASE_URL", base.as_str()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("on-a-terminal");
+    let (code, output) = in_terminal_with(
+        &[
+            "run",
+            "sora2",
+            "A paper boat",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        b"",
+        &env,
+    );
+    let text = String::from_utf8_lossy(&output);
+    assert_eq!(code, 0, "{text}");
+    // The bar is drawn once the length is known (how far it got before
+    // the file was done depends on the machine's speed).
+    assert!(
+        text.contains(" B/7.63 MiB")
+            || text.contains(" MiB/7.63 MiB")
+            || text.contains(" KiB/7.63 MiB"),
+        "bytes of the total: {text:?}"
+    );
+    assert!(
+        text.contains("B/s") && text.contains("ETA"),
+        "rate and ETA: {text:?}"
+    );
+    let piped = support::orux()
+        .env("ORUX_API_KEY", "sk-app-terminal")
+        .env("ORUX_BASE_URL", &base)
+        .args(["run", "sora2", "A paper boat", "--out"])
+        .arg(dir.path().join("piped"))
+        .output()
+        .unwrap();
+    assert_eq!(support::code(&piped), 0, "{piped:?}");
+    let stderr = support::stderr(&piped);
+    assert_eq!(stderr.lines().count(), 1, "only the task id: {stderr:?}");
+    assert!(stderr.starts_with("submitted task_"), "{stderr:?}");
 }

@@ -243,6 +243,27 @@ impl Client {
         &self.inner.pause
     }
 
+    /// Whether the API is on a loopback address (the mock server): then, and
+    /// only then, plain-http result URLs to loopback are fetched.
+    pub(crate) fn is_loopback(&self) -> bool {
+        redirect::is_loopback(&self.inner.base_url)
+    }
+
+    /// The redirects this client follows on a GET ([`crate::redirect`]).
+    pub(crate) fn redirects(&self) -> RedirectPolicy {
+        self.inner.redirects
+    }
+
+    /// The HTTP client, for requests that carry no API key (downloads).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The limit on one exchange (for a download: until the response head).
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
+    }
+
     /// Submits a typed request (`POST /api/v1/tasks`).
     pub async fn submit(&self, request: &TaskRequest) -> Result<SubmitResponse, Error> {
         let body = serialize(request)?;

@@ -196,7 +196,7 @@ impl std::error::Error for Error {
 
 /// reqwest's top-level message is generic ("error sending request"); the
 /// cause (connection refused, reset) is what a person needs.
-fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -1,6 +1,7 @@
 //! An async client for the Orux AI video task API, on the public types of
 //! [`orux_models`]: submit a validated request, poll its status on a schedule,
-//! wait with a deadline, and verify webhook deliveries ([`webhooks`]).
+//! wait with a deadline, download the results resumably ([`download`]), and
+//! verify webhook deliveries ([`webhooks`]).
 //!
 //! ```no_run
 //! use orux_client::{Client, Error, WaitOptions};
@@ -34,11 +35,14 @@
 //! - responses are read liberally but bounded: success bodies over 1 MiB are
 //!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
 //!
-//! Nothing is spawned: dropping a future stops all its work.
+//! Nothing is spawned, except a download's writer thread: dropping a future
+//! stops all its work (a writer thread writes what it already received and
+//! ends).
 
 mod client;
 pub mod clock;
 mod deadline;
+pub mod download;
 // The network edge is internal; the fuzz target `client_response` reaches
 // it through the `fuzzing` cfg that cargo-fuzz sets, and no one else does.
 #[cfg(fuzzing)]
@@ -56,6 +60,7 @@ mod wait;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT, new_idempotency_key,
 };
+pub use download::{DownloadError, DownloadOptions, DownloadedFile, Progress};
 pub use error::Error;
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 pub use orux_models::wire::FieldError;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::outcomes::Script;
+use crate::results::ResultsConfig;
 
 /// The webhook secret used when none is given: a published test value, like
 /// stripe-mock's keys, so a local receiver can verify without configuration.
@@ -80,6 +81,8 @@ pub struct Config {
     pub request_read_timeout: Duration,
     /// The time source of the lifecycle, idempotency and retries.
     pub clock: Arc<dyn Clock>,
+    /// The result files: their content, expiry, count and download faults.
+    pub results: ResultsConfig,
     /// How tasks end and which submits are rate limited when no request
     /// header says ([`crate::outcomes`]); by default every task succeeds.
     pub outcomes: Script,
@@ -107,6 +110,7 @@ impl Default for Config {
             body_budget_bytes: DEFAULT_BODY_BUDGET_BYTES,
             request_read_timeout: DEFAULT_REQUEST_READ_TIMEOUT,
             clock: Arc::new(SystemClock),
+            results: ResultsConfig::default(),
             outcomes: Script::default(),
         }
     }
@@ -128,6 +132,7 @@ impl fmt::Debug for Config {
             .field("body_budget_bytes", &self.body_budget_bytes)
             .field("request_read_timeout", &self.request_read_timeout)
             .field("clock", &self.clock)
+            .field("results", &self.results)
             .field("outcomes", &self.outcomes)
             .finish()
     }

@@ -6,8 +6,10 @@
 //! the validator decides; a task goes through its lifecycle on a clock the
 //! caller controls; submits are idempotent by `Idempotency-Key`; terminal
 //! tasks with a `webhook_url` are delivered signed with Standard Webhooks and
-//! retried; and a request header injects faults. See the crate's README for
-//! the wire behaviour.
+//! retried; results are real files the mock serves itself ([`results`]:
+//! signed, expiring, resumable, with scripted download faults); a request
+//! header injects faults; and `GET /_mock/stats` counts what happened. See
+//! the crate's README for the wire behaviour.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), orux_mock::Error> {
@@ -33,9 +35,11 @@ pub mod fault;
 mod lifecycle;
 mod log;
 pub mod outcomes;
+pub mod results;
 mod routes;
 mod server;
 mod slots;
+mod stats;
 mod store;
 mod timefmt;
 mod webhook;
@@ -52,12 +56,15 @@ pub use config::{
     DEFAULT_REQUEST_READ_TIMEOUT, DEFAULT_WEBHOOK_SECRET, Error, compressed_retry_schedule,
 };
 pub use lifecycle::OUTCOME_HEADER;
+pub use results::{RESULT_MP4, ResultContent, ResultsConfig};
+pub use stats::{STATS_PATH, StatsSnapshot};
 pub use store::KEY_TTL;
 
 /// A running server. Dropping it stops the server without waiting; call
 /// [`Server::shutdown`] to let requests in progress finish.
 pub struct Server {
     addr: SocketAddr,
+    state: Arc<routes::AppState>,
     stop: Option<oneshot::Sender<()>>,
     serving: Option<JoinHandle<()>>,
     outbox: JoinHandle<()>,
@@ -111,6 +118,8 @@ impl Server {
             source,
         })?;
         let outbox = Arc::new(outbox);
+        let results = results::Results::new(&config.results, addr, config.max_tasks)
+            .map_err(Error::Config)?;
         let state = Arc::new(routes::AppState {
             keys,
             task_duration: config.task_duration,
@@ -122,6 +131,8 @@ impl Server {
             outcomes: config.outcomes,
             body_budget: body::BodyBudget::new(config.body_budget_bytes),
             body_read_timeout: config.request_read_timeout,
+            results,
+            stats: Arc::default(),
         });
         let (stop, stopped) = oneshot::channel();
         let limits = server::Limits {
@@ -130,12 +141,13 @@ impl Server {
         };
         let serving = tokio::spawn(server::serve(
             listener,
-            routes::router(state),
+            routes::router(Arc::clone(&state)),
             limits,
             stopped,
         ));
         Ok(Server {
             addr,
+            state,
             stop: Some(stop),
             serving: Some(serving),
             outbox: tokio::spawn(outbox.run()),
@@ -150,6 +162,11 @@ impl Server {
     /// `http://ADDR:PORT`, the base URL for a client.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The counters `GET /_mock/stats` answers with.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot(self.state.outbox.delivered())
     }
 
     /// Stops accepting connections, lets requests in progress finish (up

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use orux_models::responses::{TaskStatus, TaskStatusResponse};
 use ulid::Ulid;
 
+use crate::results::Results;
 use crate::timefmt::iso_utc;
 
 /// The header that picks a task's ending.
@@ -55,6 +56,8 @@ pub struct Task {
     pub outcome: Outcome,
     /// The `duration_sec` a success reports: the requested length.
     pub duration_sec: f64,
+    /// How many result files a success has.
+    pub results: u8,
 }
 
 impl Task {
@@ -82,14 +85,20 @@ impl Task {
     }
 
     /// What `GET /api/v1/tasks/{task_id}` answers at `now` (and, once
-    /// terminal, what the webhook carries).
-    pub fn response_at(&self, now: SystemTime, task_duration: Duration) -> TaskStatusResponse {
+    /// terminal, what the webhook carries): a success has result URLs
+    /// issued at `now`.
+    pub fn response_at(
+        &self,
+        now: SystemTime,
+        task_duration: Duration,
+        results: &Results,
+    ) -> TaskStatusResponse {
         let status = self.status_at(now, task_duration);
         let success = status == TaskStatus::Success;
         let task_id = self.wire_id();
         let mut response = TaskStatusResponse::new(task_id, status);
         if success {
-            response.result_urls = vec![result_url(&response.task_id)];
+            response.result_urls = results.urls(self, now);
             response.duration_sec = Some(self.duration_sec);
         }
         response.submit_time = Some(iso_utc(self.submitted));
@@ -110,12 +119,6 @@ pub fn parse_wire_id(text: &str) -> Option<Ulid> {
     (id.to_string() == ulid).then_some(id)
 }
 
-/// Where a successful task's video "is": an https URL under a reserved
-/// `.invalid` host, so nothing is ever fetched from the internet by mistake.
-fn result_url(task_id: &str) -> String {
-    format!("https://results.orux-mock.invalid/{task_id}.mp4")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,7 +131,14 @@ mod tests {
             submitted: start,
             outcome: Outcome::Failed,
             duration_sec: 8.0,
+            results: 1,
         };
+        let results = Results::new(
+            &crate::results::ResultsConfig::default(),
+            "127.0.0.1:1".parse().unwrap(),
+            10,
+        )
+        .unwrap();
         let five = Duration::from_secs(5);
         let at = |ms| task.status_at(start + Duration::from_millis(ms), five);
         assert_eq!(at(0), TaskStatus::Queued);
@@ -136,7 +146,7 @@ mod tests {
         assert_eq!(at(1000), TaskStatus::Running);
         assert_eq!(at(4999), TaskStatus::Running);
         assert_eq!(at(5000), TaskStatus::Failed);
-        let failed = task.response_at(start + five, five);
+        let failed = task.response_at(start + five, five, &results);
         assert!(failed.result_urls.is_empty() && failed.duration_sec.is_none());
         assert_eq!(failed.submit_time.as_deref(), Some("2026-06-04T22:00:00"));
         // A zero-length task is terminal at once.

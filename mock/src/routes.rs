@@ -1,5 +1,6 @@
 //! The API: `POST /api/v1/tasks`, `GET /api/v1/tasks/{task_id}`, JSON 404
-//! and 405 for everything else.
+//! and 405 for everything else; beside it, the result files
+//! (`crate::results`) and `GET /_mock/stats` (`crate::stats`).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -30,6 +31,8 @@ use crate::fault::{self, ResetConnection};
 use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
 use crate::log::{self, ModelTag};
 use crate::outcomes::{RateLimiter, Script};
+use crate::results::{self, DOWNLOAD_FAULTS_HEADER, RESULTS_HEADER, Results};
+use crate::stats::{self, STATS_PATH, Stats};
 use crate::store::{Admission, BodyDigest, Store};
 use crate::timefmt::iso_utc;
 use crate::webhook::Outbox;
@@ -51,17 +54,29 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     pub body_budget: BodyBudget,
     pub body_read_timeout: Duration,
+    pub results: Results,
+    pub stats: Arc<Stats>,
 }
 
-/// The router with its layers: fault injection on the API routes, one log
-/// line per request around everything.
+/// The router with its layers: fault injection on the API routes, the
+/// result files and the stats beside them (their faults are their own), one
+/// log line per request around everything.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(TASKS_PATH, post(submit))
         .route(TASK_PATH, get(status))
         .route_layer(middleware::from_fn(fault::inject))
+        .route(
+            &format!("{}/{{task_id}}/{{file}}", results::RESULTS_PATH),
+            get(results::file),
+        )
+        .route(STATS_PATH, get(stats::show))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            stats::count_rejected_submits,
+        ))
         .layer(middleware::from_fn(log::log_request))
         .with_state(state)
 }
@@ -93,7 +108,7 @@ async fn status(
         .ok_or_else(|| {
             ApiError::not_found("no such task (never created, or forgotten past --max-tasks)")
         })?;
-    let response = task.response_at(state.clock.now(), state.task_duration);
+    let response = task.response_at(state.clock.now(), state.task_duration, &state.results);
     Ok(axum::Json(response).into_response())
 }
 
@@ -118,6 +133,12 @@ async fn submit(
             })
         })
         .transpose()?;
+    let results = state
+        .results
+        .count_for(header_text(&headers, RESULTS_HEADER)?)?;
+    let script = state
+        .results
+        .script_for(header_text(&headers, DOWNLOAD_FAULTS_HEADER)?)?;
     let key = header_text(&headers, IDEMPOTENCY_KEY)?;
     if key.is_some_and(|k| {
         k.is_empty()
@@ -170,18 +191,22 @@ async fn submit(
         duration_sec: wire
             .duration
             .unwrap_or_else(|| default_duration(model.info())),
+        results,
     };
     let admission = lock(&state.store).submit(now, task, key.map(|k| (k, digest)));
     let mut response = match admission {
         Admission::Created(task) => {
+            Stats::bump(&state.stats.tasks_created);
+            state.results.remember(&task, script);
             if let Some(url) = &wire.webhook_url {
                 state
                     .outbox
-                    .schedule_terminal(&task, url, state.task_duration);
+                    .schedule_terminal(&task, url, state.task_duration, &state.results);
             }
             submitted(&task).into_response()
         }
         Admission::Replayed(task) => {
+            Stats::bump(&state.stats.idempotent_replays);
             let mut response = submitted(&task).into_response();
             response
                 .headers_mut()
@@ -283,7 +308,7 @@ fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>
         .transpose()
 }
 
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -147,6 +147,7 @@ mod tests {
             submitted: SystemTime::UNIX_EPOCH + Duration::from_secs(n),
             outcome: Outcome::Success,
             duration_sec: 5.0,
+            results: 1,
         }
     }
 

@@ -18,6 +18,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -29,6 +30,7 @@ use ulid::Ulid;
 use crate::clock::Clock;
 use crate::destination::{self, LoopbackResolver, Reach};
 use crate::lifecycle::Task;
+use crate::results::Results;
 use crate::slots::Slots;
 
 /// How long one attempt may take before it counts as failed.
@@ -124,6 +126,8 @@ pub struct Outbox {
     schedule: Vec<Duration>,
     http: reqwest::Client,
     slots: Slots,
+    /// Deliveries answered with a 2xx.
+    delivered: AtomicU64,
 }
 
 impl Outbox {
@@ -172,11 +176,24 @@ impl Outbox {
             schedule,
             http,
             slots: Slots::new(),
+            delivered: AtomicU64::new(0),
         })
     }
 
-    /// Schedules the terminal event of `task` for when it ends.
-    pub fn schedule_terminal(&self, task: &Task, webhook_url: &str, task_duration: Duration) {
+    /// How many deliveries were answered with a 2xx.
+    pub fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
+    }
+
+    /// Schedules the terminal event of `task` for when it ends (its result
+    /// URLs issued at that moment).
+    pub fn schedule_terminal(
+        &self,
+        task: &Task,
+        webhook_url: &str,
+        task_duration: Duration,
+        results: &Results,
+    ) {
         let url = match &self.target {
             Target::Fixed(url) => url.clone(),
             Target::TaskUrl => match reqwest::Url::parse(webhook_url) {
@@ -189,7 +206,7 @@ impl Outbox {
             },
         };
         let terminal_at = task.terminal_at(task_duration);
-        let event = task.response_at(terminal_at, task_duration);
+        let event = task.response_at(terminal_at, task_duration, results);
         let body = match serde_json::to_vec(&event) {
             Ok(body) => body,
             Err(error) => {
@@ -305,6 +322,7 @@ impl Outbox {
         let attempt = delivery.attempt + 1;
         let failure = match result {
             Ok(response) if response.status().is_success() => {
+                self.delivered.fetch_add(1, Ordering::Relaxed);
                 tracing::info!(msg_id = %delivery.msg_id, attempt, "webhook delivered");
                 return;
             }

@@ -51,8 +51,10 @@ async fn a_task_is_queued_then_running_then_succeeds() {
     assert_eq!(done.status, TaskStatus::Success);
     assert_eq!(done.duration_sec, Some(10.0), "the requested length");
     assert_eq!(done.result_urls.len(), 1);
+    // The result is served by the mock itself (tests/results.rs).
+    let prefix = format!("{}/_mock/results/{}/1.mp4?token=", mock.base, task.task_id);
     assert!(
-        done.result_urls[0].starts_with("https://"),
+        done.result_urls[0].starts_with(&prefix),
         "{:?}",
         done.result_urls
     );

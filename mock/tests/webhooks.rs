@@ -192,6 +192,16 @@ async fn a_failed_delivery_is_retried_on_the_schedule() {
         .verify(&delivery.headers, &delivery.body, mock.now())
         .unwrap();
     assert_eq!(event.task_id, sentinel);
+    // Two deliveries were answered 2xx (the third attempt and the
+    // sentinel); the stats count them once the answers are read.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while mock.server.stats().webhooks_delivered < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("both deliveries counted");
+    assert_eq!(mock.server.stats().webhooks_delivered, 2);
 }
 
 #[tokio::test]

@@ -32,36 +32,43 @@ struct ErrorOutput<'a> {
 /// The members of an error object, in this order; each optional one only
 /// where it applies.
 #[derive(Serialize, Default)]
-struct ErrorFields<'a> {
-    code: &'a str,
-    message: &'a str,
+pub(super) struct ErrorFields<'a> {
+    pub code: &'a str,
+    pub message: &'a str,
     /// The HTTP status the API answered with.
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<u16>,
+    pub status: Option<u16>,
     /// The problems the API listed for a rejected body.
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [FieldError]>,
+    pub errors: Option<&'a [FieldError]>,
     /// The body of a refusal as the API sent it (at most 64 KiB).
     #[serde(skip_serializing_if = "Option::is_none")]
-    raw: Option<&'a str>,
+    pub raw: Option<&'a str>,
     /// Seconds the API asked to wait.
     #[serde(skip_serializing_if = "Option::is_none")]
-    retry_after: Option<u64>,
+    pub retry_after: Option<u64>,
     /// Where a redirect pointed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<&'a str>,
+    pub location: Option<&'a str>,
     /// The key of a submission whose outcome is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
-    idempotency_key: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
     /// The task, when one was created: it is never lost from view.
     #[serde(skip_serializing_if = "Option::is_none")]
-    task_id: Option<&'a str>,
+    pub task_id: Option<&'a str>,
     /// The last status seen before a deadline (`null` if none was read).
     #[serde(skip_serializing_if = "Option::is_none")]
-    last: Option<Option<&'a TaskStatusResponse>>,
-    /// The command that goes on waiting for the task.
+    pub last: Option<Option<&'a TaskStatusResponse>>,
+    /// The command that goes on waiting for the task (or downloading its
+    /// results).
     #[serde(skip_serializing_if = "Option::is_none")]
-    resume: Option<&'a str>,
+    pub resume: Option<&'a str>,
+    /// The local file or directory a download error is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    /// Whether a failed download left its `.part` file for the next run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_file_kept: Option<bool>,
 }
 
 /// `{"error": {"code": "invalid_param", …}}` for a body that failed local
@@ -209,7 +216,17 @@ impl<'a> Reporter<'a> {
     /// `orux wait TASK_ID`, with the `--base-url` and `--format` given to
     /// this command.
     fn resume_command(self, task_id: &str) -> String {
-        let mut command = format!("orux wait {}", shell_word(task_id));
+        self.command_for("wait", task_id, &[])
+    }
+
+    /// `orux COMMAND TASK_ID ARGS…`, with the `--base-url` and `--format`
+    /// given to this command: how to go on with a task.
+    pub fn command_for(self, what: &str, task_id: &str, args: &[&str]) -> String {
+        let mut command = format!("orux {what} {}", shell_word(task_id));
+        for arg in args {
+            command.push(' ');
+            command.push_str(&shell_word(arg));
+        }
         if let Some(url) = &self.api.base_url {
             command.push_str(" --base-url ");
             command.push_str(&shell_word(url));
@@ -220,7 +237,8 @@ impl<'a> Reporter<'a> {
         command
     }
 
-    fn error(self, fields: ErrorFields<'_>) {
+    /// An error: `{"error": {…}}` (json) or `error: …` on standard error.
+    pub fn error(self, fields: ErrorFields<'_>) {
         match self.format {
             Format::Json => print_json(&ErrorOutput { error: fields }),
             Format::Human => {

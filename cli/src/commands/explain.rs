@@ -95,8 +95,8 @@ fn write(out: &mut impl Write, info: &ModelInfo) -> io::Result<()> {
     Ok(())
 }
 
-/// What values a field accepts, in words.
-fn allowed(field: &FieldInfo) -> String {
+/// What values a field accepts, in words (also in `orux run MODEL --help`).
+pub(crate) fn allowed(field: &FieldInfo) -> String {
     match field.kind {
         FieldKind::Enum { .. } => describe_values(field.allowed),
         FieldKind::Boolean => "true or false".to_owned(),

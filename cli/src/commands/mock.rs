@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use orux_mock::outcomes::{Outcome, PromptRule, RateLimit, Script, Shares};
-use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, Server};
+use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, ResultsConfig, Server};
 
 use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
@@ -16,9 +16,16 @@ use crate::{Error, Verdict};
 Prints `listening on http://ADDR:PORT` on standard error when ready, then one
 log line per request. Stops cleanly on Ctrl-C or SIGTERM.
 
+A successful task's result_urls point at the mock itself: signed URLs under
+/_mock/results/, served with Content-Length, ETag, Last-Modified, Range and
+If-Range. GET /_mock/stats counts tasks, replays, rejected submits, file
+requests, bytes served and webhooks delivered.
+
 Request headers for tests: X-Orux-Mock-Outcome: success|failed|expired picks a
 task's ending; X-Orux-Mock-Fault: 500|503|429|reset|slow injects a failure;
-Idempotency-Key makes a submit safe to repeat.
+X-Orux-Mock-Results: N gives a task N results; X-Orux-Mock-Download-Faults:
+SCRIPT makes its downloads fail (see --download-faults); Idempotency-Key
+makes a submit safe to repeat.
 
 Without a header, the --fail-…/--expire-… flags choose endings (a prompt rule
 first, then the shares, picked by the body's SHA-256 so the same body always
@@ -64,6 +71,27 @@ pub struct MockArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TASKS)]
     pub max_tasks: usize,
 
+    /// Serve N deterministic pseudo-random bytes per result instead of the
+    /// small MP4 [default: the MP4]
+    #[arg(long, value_name = "N")]
+    pub result_bytes: Option<u64>,
+
+    /// Result URLs answer 403 this many seconds after they were issued; reading
+    /// the task again gives fresh URLs for the same content [default: never]
+    #[arg(long, value_name = "SECS")]
+    pub result_ttl: Option<u64>,
+
+    /// Results per successful task, 1 to 16
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub results: u8,
+
+    /// Make downloads fail: one step per GET of each result file, in order,
+    /// comma-separated: ok, drop=N (close after N body bytes), stall=N (send
+    /// nothing after N bytes), ignore-range, new-etag (a new version from
+    /// then on), lie-length=N (declare N bytes more, then close),
+    /// status=NNN. Applies to every task without X-Orux-Mock-Download-Faults
+    #[arg(long, value_name = "SCRIPT")]
+    pub download_faults: Option<String>,
     /// Tasks whose prompt contains TEXT end failed (repeatable)
     #[arg(long, value_name = "TEXT")]
     pub fail_if_prompt_contains: Vec<String>,
@@ -155,6 +183,12 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
         max_tasks: args.max_tasks,
         outcomes: script(args),
         max_connections: args.max_connections,
+        results: ResultsConfig {
+            bytes: args.result_bytes,
+            ttl: args.result_ttl.map(Duration::from_secs),
+            per_task: args.results,
+            download_faults: args.download_faults.clone(),
+        },
         ..defaults
     })
 }

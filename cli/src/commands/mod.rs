@@ -4,11 +4,14 @@
 mod api;
 #[cfg(feature = "batch")]
 mod batch;
+mod completions;
+mod download;
 mod example;
-mod explain;
+pub(crate) mod explain;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod models;
+pub mod run;
 mod schema;
 mod status;
 mod submit;
@@ -35,6 +38,9 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Status(args) => status::run_status(args),
         Command::Wait(args) => status::run_wait(args),
         Command::Webhook(args) => webhook::run(args),
+        Command::Download(args) => download::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Completions(args) => completions::run(args),
         #[cfg(feature = "batch")]
         Command::Batch(args) => batch::run(args),
     }

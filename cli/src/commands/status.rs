@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orux_client::{Error as ApiError, TaskStatusResponse, WaitOptions, Watch};
 
 use super::api::{self, Reporter, shown};
+use super::download::Download;
 use crate::api_args::{StatusArgs, WaitArgs};
 use crate::stop_signal::StopSignal;
 use crate::{Error, Verdict};
@@ -33,12 +34,17 @@ pub fn run_wait(args: &WaitArgs) -> Result<Verdict, Error> {
         Err(message) => return Ok(report.usage(&message)),
     };
     runtime.block_on(async {
-        let stop = match StopSignal::listen() {
+        let mut stop = match StopSignal::listen() {
             Ok(stop) => stop,
             Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
         };
         let watch = client.watch(&args.task_id, &options(args.timeout));
-        Ok(finish(report, follow(watch, stop).await))
+        let followed = follow(watch, &mut stop).await;
+        let download = args
+            .download
+            .as_deref()
+            .map(|dir| Download::new(&client, dir, args.force));
+        Ok(super::download::end_wait(report, followed, download, &mut stop).await)
     })
 }
 
@@ -72,7 +78,7 @@ pub(super) fn finish(report: Reporter<'_>, followed: (String, Followed)) -> Verd
 /// Drives a watch to its end, with a live line on standard error when it is a
 /// terminal (status, elapsed time, polls) and nothing otherwise; SIGINT or
 /// SIGTERM ends it at once. Returns the task id with the outcome.
-pub(super) async fn follow(mut watch: Watch, mut stop: StopSignal) -> (String, Followed) {
+pub(super) async fn follow(mut watch: Watch, stop: &mut StopSignal) -> (String, Followed) {
     let task_id = watch.task_id().to_owned();
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

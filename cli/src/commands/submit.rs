@@ -5,7 +5,8 @@ use std::io;
 use orux_models::Limits;
 
 use super::api::{self, Reporter};
-use super::status::{finish, follow, options};
+use super::download::Download;
+use super::status::{follow, options};
 use crate::api_args::SubmitArgs;
 use crate::format::Format;
 use crate::outcome::Outcome;
@@ -61,7 +62,7 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
     runtime.block_on(async {
         // Listening before the POST: a signal during it waits for the answer,
         // so the id of a task that was created is printed, not lost.
-        let stop = match StopSignal::listen() {
+        let mut stop = match StopSignal::listen() {
             Ok(stop) => stop,
             Err(error) => return Ok(report.usage(&format!("cannot listen for signals: {error}"))),
         };
@@ -74,6 +75,11 @@ pub fn run(args: &SubmitArgs) -> Result<Verdict, Error> {
             Err(error) => return Ok(report.api_error(&error, None)),
         };
         report.created(watch.task_id());
-        Ok(finish(report, follow(watch, stop).await))
+        let followed = follow(watch, &mut stop).await;
+        let download = args
+            .download
+            .as_deref()
+            .map(|dir| Download::new(&client, dir, args.force));
+        Ok(super::download::end_wait(report, followed, download, &mut stop).await)
     })
 }

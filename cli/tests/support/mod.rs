@@ -87,3 +87,26 @@ pub fn body_cases() -> Vec<Case> {
     }
     cases
 }
+
+/// The mock server on a runtime of its own, on a free loopback port, with
+/// tasks that end at once (the client's first poll, a second after the
+/// submit, sees them done). Keep the runtime as long as the server.
+#[cfg(feature = "mock")]
+pub fn mock_server(
+    results: orux_mock::ResultsConfig,
+) -> (orux_mock::Server, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime
+        .block_on(orux_mock::Server::bind(orux_mock::Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            task_duration: std::time::Duration::ZERO,
+            results,
+            ..orux_mock::Config::default()
+        }))
+        .expect("the mock starts");
+    (server, runtime)
+}

@@ -21,6 +21,13 @@ pub struct Seen {
     pub at: tokio::time::Instant,
 }
 
+impl Seen {
+    /// A header's value (names are lower-cased).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
 /// What to do with a request.
 pub enum Reply {
     /// A response with a status, extra headers and a body (content type JSON
@@ -135,7 +142,8 @@ async fn serve(mut stream: TcpStream, script: Arc<Script>, log: Arc<Mutex<Vec<Se
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+/// Reads one request (head, and a body of its `Content-Length`).
+pub async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
