@@ -1,13 +1,66 @@
-//! Result files: checking the ones a journal says were downloaded.
+//! Result files: downloading a task's (with the client's resumable
+//! downloads) and checking the ones a journal says were downloaded.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Component, Path};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use orux_client::{Client, DownloadError, DownloadOptions, TaskStatusResponse};
 use sha2::{Digest, Sha256};
 
 use crate::identity::hex;
 use crate::journal::FileRecord;
+use crate::progress::{Event, Progress};
+
+/// Downloads every result of a successful task into `dir`, as
+/// `<task_id>.<ext>` (or `<task_id>-<n>.<ext>`), resuming a `.part` file a
+/// previous run left; returns the files as the journal records them (paths
+/// relative to `dir`). Bytes are reported as they arrive ([`Event::Bytes`]).
+///
+/// A file already there under its final name is replaced: it was not
+/// recorded, so it cannot be trusted (a run that stopped between the
+/// rename and the journal's commit leaves one).
+pub async fn download(
+    client: &Client,
+    task: &TaskStatusResponse,
+    dir: &Path,
+    progress: &Arc<dyn Progress>,
+) -> Result<Vec<FileRecord>, DownloadError> {
+    let sink = Arc::clone(progress);
+    // The last (file, bytes) reported: progress gives totals per file.
+    let last = Mutex::new((usize::MAX, 0u64));
+    let options = DownloadOptions::default().overwrite(true).on_progress(
+        move |now: orux_client::Progress| {
+            let mut last = last.lock().unwrap_or_else(PoisonError::into_inner);
+            let (file, bytes) = *last;
+            // A new file, or the same one started over, counts from zero.
+            let new = if file == now.file && now.bytes >= bytes {
+                now.bytes - bytes
+            } else {
+                now.bytes
+            };
+            *last = (now.file, now.bytes);
+            if new > 0 {
+                sink.event(&Event::Bytes { bytes: new });
+            }
+        },
+    );
+    let files = client.download_task(task, dir, &options).await?;
+    Ok(files
+        .into_iter()
+        .map(|file| FileRecord {
+            path: file
+                .path
+                .strip_prefix(dir)
+                .unwrap_or(&file.path)
+                .to_string_lossy()
+                .into_owned(),
+            bytes: file.bytes,
+            sha256: file.sha256,
+        })
+        .collect())
+}
 
 /// Whether every recorded file is in `dir` with its recorded size and
 /// SHA-256. A path that would leave `dir` (absolute, or with `..`) is never

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -38,6 +38,11 @@ use crate::summary::{Counts, Stop, Summary};
 pub struct Options {
     /// Most tasks in flight at once.
     pub concurrency: NonZeroUsize,
+    /// Most downloads at once.
+    pub downloads: NonZeroUsize,
+    /// Where result files go; `None` leaves successful rows `succeeded`
+    /// with their URLs recorded.
+    pub download_dir: Option<PathBuf>,
     /// Start at most this many submissions in this run.
     pub max_submits: Option<u64>,
     /// Resubmit rows whose outcome is unknown, with their recorded key.
@@ -49,11 +54,13 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// 10 tasks in flight, no budget, unknown outcomes left alone, 20
-    /// minutes per task.
+    /// 10 tasks in flight, 4 downloads, no download directory, no budget,
+    /// unknown outcomes left alone, 20 minutes per task.
     fn default() -> Self {
         Options {
             concurrency: NonZeroUsize::new(10).unwrap_or(NonZeroUsize::MIN),
+            downloads: NonZeroUsize::new(4).unwrap_or(NonZeroUsize::MIN),
+            download_dir: None,
             max_submits: None,
             resubmit_unknown: false,
             deadline: orux_client::schedule::DEFAULT_DEADLINE,
@@ -110,6 +117,16 @@ impl Batch {
     ) -> Result<Batch, JournalError> {
         let mut journal = Journal::open_for_run(journal_path)?;
         let reconciled = journal.reconcile(manifest, manifest_name, base_url)?;
+        if let Some(dir) = &options.download_dir {
+            let stale: Vec<i64> = journal
+                .rows()?
+                .iter()
+                .filter(|row| row.state == State::Downloaded)
+                .filter(|row| !crate::files::all_intact(dir, &row.files))
+                .map(|row| row.id)
+                .collect();
+            journal.redownload(&stale)?;
+        }
         let bodies = manifest
             .rows()
             .iter()
@@ -163,6 +180,7 @@ impl Batch {
             progress: Arc::clone(&progress),
             options: self.options.clone(),
             in_flight: Arc::new(Semaphore::new(self.options.concurrency.get())),
+            download_slots: Arc::new(Semaphore::new(self.options.downloads.get())),
             submissions: run_stop.child_token(),
             stop: run_stop.clone(),
             stopped: Mutex::new(None),
@@ -206,7 +224,7 @@ impl Batch {
                 invalid: self.invalid,
                 submitted,
                 stop: stopped,
-                downloads: false,
+                downloads: self.options.download_dir.is_some(),
             },
             journal,
         })
@@ -220,6 +238,7 @@ struct Context {
     progress: Arc<dyn Progress>,
     options: Options,
     in_flight: Arc<Semaphore>,
+    download_slots: Arc<Semaphore>,
     /// Cancelled: start no new submission.
     submissions: CancellationToken,
     /// Cancelled: stop polls and downloads too (interrupted, or a failure
@@ -366,6 +385,8 @@ enum Start {
     },
     /// Follow the existing task.
     Follow { task_id: String },
+    /// Download the results of the successful task.
+    Download { status: TaskStatusResponse },
 }
 
 /// Starts every row's work: rows with tasks first (they are in flight
@@ -378,6 +399,7 @@ async fn schedule(
     tasks: &mut JoinSet<()>,
 ) {
     let mut follow = Vec::new();
+    let mut download = Vec::new();
     let mut submit = Vec::new();
     for row in rows {
         let work = |start| Work {
@@ -389,6 +411,13 @@ async fn schedule(
             State::Submitted => {
                 if let Some(task_id) = row.task_id.clone() {
                     follow.push(work(Start::Follow { task_id }));
+                }
+            }
+            State::Succeeded if ctx.options.download_dir.is_some() => {
+                if let Some(task_id) = row.task_id.clone() {
+                    let mut status = TaskStatusResponse::new(task_id, TaskStatus::Success);
+                    status.result_urls = row.result_urls.clone();
+                    download.push(work(Start::Download { status }));
                 }
             }
             State::Pending | State::Unknown => {
@@ -416,6 +445,9 @@ async fn schedule(
             }
             _ => {}
         }
+    }
+    for work in download {
+        tasks.spawn(download_row(Arc::clone(ctx), work));
     }
     for work in follow {
         let Some(permit) = take_slot(&ctx.in_flight, &ctx.stop).await else {
@@ -465,8 +497,20 @@ async fn row_task(ctx: Arc<Context>, work: Work, permit: OwnedSemaphorePermit) {
             }
         }
         Start::Follow { task_id } => (task_id.clone(), None),
+        Start::Download { .. } => return,
     };
-    follow(&ctx, &work, &task_id, watch, &mut slot).await;
+    let Some(status) = follow(&ctx, &work, &task_id, watch, &mut slot).await else {
+        return;
+    };
+    drop(slot);
+    if ctx.options.download_dir.is_some() {
+        let work = Work {
+            id: work.id,
+            line: work.line,
+            start: Start::Download { status },
+        };
+        download_row(ctx, work).await;
+    }
 }
 
 /// Submits one row; once its task is created, the task id and the watch
@@ -725,6 +769,48 @@ async fn follow(
                     _ = ctx.stop.cancelled() => return None,
                     _ = tokio::time::sleep_until(again) => {}
                 }
+            }
+        }
+    }
+}
+
+/// Downloads a successful row's results into the download directory, in a
+/// download slot, and records the files.
+async fn download_row(ctx: Arc<Context>, work: Work) {
+    let (Start::Download { status }, Some(dir)) = (&work.start, &ctx.options.download_dir) else {
+        return;
+    };
+    let Some(_slot) = take_slot(&ctx.download_slots, &ctx.stop).await else {
+        return;
+    };
+    let downloaded = tokio::select! {
+        biased;
+        _ = ctx.stop.cancelled() => return,
+        downloaded = crate::files::download(&ctx.client, status, dir, &ctx.progress) => downloaded,
+    };
+    match downloaded {
+        Ok(files) => {
+            let change = Change::Downloaded {
+                row: work.id,
+                files,
+            };
+            if ctx.commit(change).await {
+                let task_id = Some(status.task_id.as_str());
+                ctx.moved(&work, task_id, State::Succeeded, State::Downloaded, None);
+            }
+        }
+        Err(failure) => {
+            let message = failure.to_string();
+            ctx.writer.record(Change::Note {
+                row: work.id,
+                code: "download_failed",
+                message: message.clone(),
+            });
+            ctx.note(&work, &message);
+            if failure.is_local() {
+                // The disk is full or unwritable: every other download
+                // would fail the same way.
+                ctx.stop_all(Stop::Refused { message });
             }
         }
     }

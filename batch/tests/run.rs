@@ -385,3 +385,87 @@ async fn an_unknown_outcome_is_resubmitted_only_when_asked_and_then_with_its_key
     );
     assert_eq!(row.submits, 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn files_are_recorded_with_their_hash_and_a_changed_one_is_fetched_again() {
+    let server = support::mock(Config {
+        task_duration: Duration::from_secs(1),
+        results: orux_mock::ResultsConfig {
+            per_task: 2,
+            download_faults: Some("drop=100".to_owned()),
+            ..orux_mock::ResultsConfig::default()
+        },
+        ..Config::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let journal = dir.path().join("j.sqlite");
+    let manifest = manifest(&support::jsonl(4, |_| ""));
+    let recorder = Arc::new(Recorder::default());
+    let downloading = Options {
+        download_dir: Some(out.clone()),
+        ..options(2)
+    };
+    let first = run(
+        &journal,
+        &manifest,
+        &server,
+        downloading.clone(),
+        &recorder,
+        CancellationToken::new(),
+    )
+    .await;
+    assert_eq!(
+        first.summary.verdict(),
+        Verdict::Done,
+        "{:?}",
+        first.summary
+    );
+    let rows = first.journal.rows().unwrap();
+    for row in &rows {
+        assert_eq!(row.state, State::Downloaded);
+        let task_id = row.task_id.as_deref().unwrap();
+        let names: Vec<&str> = row.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            names,
+            [format!("{task_id}-1.mp4"), format!("{task_id}-2.mp4")]
+        );
+        for file in &row.files {
+            let path = out.join(&file.path);
+            assert_eq!(orux_batch::files::sha256_of(&path).unwrap(), file.sha256);
+            assert_eq!(std::fs::metadata(&path).unwrap().len(), file.bytes);
+        }
+    }
+    drop(first);
+    // One file changed, one removed: only those two are fetched again.
+    let changed = out.join(&rows[0].files[1].path);
+    let mut bytes = std::fs::read(&changed).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&changed, bytes).unwrap();
+    std::fs::remove_file(out.join(&rows[2].files[0].path)).unwrap();
+    let requests_before = server.stats().file_requests;
+    let second = run(
+        &journal,
+        &manifest,
+        &server,
+        downloading,
+        &recorder,
+        CancellationToken::new(),
+    )
+    .await;
+    assert_eq!(
+        second.summary.verdict(),
+        Verdict::Done,
+        "{:?}",
+        second.summary
+    );
+    let again = second.journal.rows().unwrap();
+    assert_eq!(again[0].files, rows[0].files, "the same content again");
+    assert!(orux_batch::files::all_intact(&out, &again[0].files));
+    assert!(orux_batch::files::all_intact(&out, &again[2].files));
+    // Rows 1 and 3: both of their files again (a row is downloaded whole).
+    let fetched = server.stats().file_requests - requests_before;
+    assert!((4..=8).contains(&fetched), "{fetched} file requests");
+    assert_eq!(server.stats().tasks_created, 4);
+}

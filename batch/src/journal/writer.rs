@@ -80,7 +80,8 @@ pub enum Change {
         /// The status.
         task_status: String,
     },
-    /// A note on a `submitted` row (its deadline passed; polling failed).
+    /// A note on a `submitted` or `succeeded` row (its deadline passed, its
+    /// polls or its download failed).
     Note {
         /// The row.
         row: i64,
@@ -312,7 +313,10 @@ fn apply_one(tx: &Connection, change: &Change) -> rusqlite::Result<usize> {
             .prepare_cached(&update("task_status = ?2", "'submitted'"))?
             .execute(params![row, task_status]),
         Change::Note { row, code, message } => tx
-            .prepare_cached(&update("error_code = ?2, error = ?3", "'submitted'"))?
+            .prepare_cached(&update(
+                "error_code = ?2, error = ?3",
+                "'submitted', 'succeeded'",
+            ))?
             .execute(params![row, code, message]),
         Change::Succeeded {
             row,
@@ -329,7 +333,10 @@ fn apply_one(tx: &Connection, change: &Change) -> rusqlite::Result<usize> {
         }
         Change::Downloaded { row, files } => {
             let changed = tx
-                .prepare_cached(&update("state = 'downloaded'", "'succeeded'"))?
+                .prepare_cached(&update(
+                    "state = 'downloaded', error_code = NULL, error = NULL",
+                    "'succeeded'",
+                ))?
                 .execute(params![row])?;
             if changed == 1 {
                 let mut insert = tx.prepare_cached(

@@ -85,6 +85,8 @@ fn run_batch(args: &BatchRunArgs) -> Result<Verdict, Error> {
     let journal = journal_path(&args.out, args.journal.as_deref());
     let options = Options {
         concurrency: args.concurrency,
+        downloads: args.downloads,
+        download_dir: (!args.no_download).then(|| args.out.clone()),
         max_submits: args.max_submits,
         resubmit_unknown: args.resubmit_unknown,
         deadline: Duration::from_secs(args.timeout),
