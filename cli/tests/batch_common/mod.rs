@@ -300,3 +300,26 @@ pub fn count(summary: &Value, state: &str) -> u64 {
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// The SHA-256 of each file, as lowercase hex, by coreutils' `sha256sum`
+/// (an implementation apart from the one under test).
+pub fn sha256_of_files(paths: &[PathBuf]) -> Vec<String> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let output = Command::new("sha256sum")
+        .arg("--")
+        .args(paths)
+        .output()
+        .expect("sha256sum runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
