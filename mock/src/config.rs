@@ -73,7 +73,9 @@ pub struct Config {
     pub max_tasks: usize,
     /// Waits before each delivery attempt; the delivery is given up after the last.
     pub retry_schedule: Vec<Duration>,
-    /// Most connections served at once; more wait in the listen queue.
+    /// Most connections served at once; past that a few more are answered
+    /// 429 with `Retry-After` and closed, and the rest wait in the listen
+    /// queue.
     pub max_connections: usize,
     /// Most bytes of request bodies held at once, across all requests.
     pub body_budget_bytes: usize,

@@ -57,6 +57,7 @@ pub use config::{
 };
 pub use lifecycle::OUTCOME_HEADER;
 pub use results::{RESULT_MP4, ResultContent, ResultsConfig};
+pub use server::REFUSED_AT_ONCE;
 pub use stats::{STATS_PATH, StatsSnapshot};
 pub use store::KEY_TTL;
 

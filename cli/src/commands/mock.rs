@@ -63,7 +63,7 @@ pub struct MockArgs {
     #[arg(long)]
     pub webhook_allow_any_host: bool,
 
-    /// Most connections served at once; more wait until one closes
+    /// Most connections served at once; more are answered 429 with Retry-After (up to 64 at once) or wait until one closes
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
