@@ -16,12 +16,15 @@ const EXIT_STATUS: &str = "\
 Exit status:
   0  success (for validate: every body is valid)
   1  validate, submit: a body is invalid; submit --wait, status, wait, download,
-     run: the task failed or expired; webhook verify: the delivery is not verified
+     run: the task failed or expired; webhook verify: the delivery is not verified;
+     batch: a row failed, expired or was invalid
   2  usage error (unknown model, bad flag or value) or local I/O error (missing
      file, unreadable input, unwritable output directory, full disk)
   3  submit, status, wait, download, run: the API refused or could not be
-     reached, or a download failed on the network or at the file host
-  130  submit --wait, wait, run: interrupted by SIGINT or SIGTERM (the task goes on)";
+     reached, or a download failed on the network or at the file host;
+     batch: that, or a row is unsettled (see orux batch --help)
+  130  submit --wait, wait, run: interrupted by SIGINT or SIGTERM (the task goes on);
+       batch: interrupted (the command to resume is printed)";
 
 /// Validate Orux AI video task requests, look up the models they name, and
 /// submit and follow tasks.
@@ -63,6 +66,9 @@ pub enum Command {
     Run(crate::run_args::RunArgs),
     /// Print a shell completion script (models, their flags and values included)
     Completions(crate::api_args::CompletionsArgs),
+    /// Run a manifest of requests as a crash-safe, resumable batch (SQLite journal)
+    #[cfg(feature = "batch")]
+    Batch(crate::batch_args::BatchArgs),
 }
 
 /// `orux validate`.

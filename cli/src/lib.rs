@@ -10,6 +10,8 @@
 
 pub mod api_args;
 pub mod args;
+#[cfg(feature = "batch")]
+pub mod batch_args;
 mod commands;
 pub mod format;
 pub mod input;
@@ -41,10 +43,11 @@ pub enum Verdict {
     Invalid,
     /// Exit status 2, already reported (as JSON on standard output).
     UsageReported,
-    /// Exit status 3: the API refused or could not be reached (reported).
+    /// Exit status 3: the API refused or could not be reached (reported),
+    /// or (`batch`) some row is unsettled.
     Refused,
-    /// Exit status 130: a wait was interrupted by SIGINT or SIGTERM; the
-    /// task's id and the command to resume were reported.
+    /// Exit status 130: interrupted by SIGINT or SIGTERM: a wait (the
+    /// task's id and the command to resume were reported), or a batch.
     Interrupted,
 }
 

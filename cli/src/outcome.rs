@@ -13,7 +13,8 @@ pub const JSONL_HINT: &str =
 
 /// The same hint for `orux submit`, which sends one body.
 pub const SUBMIT_JSONL_HINT: &str = "; it looks like JSON Lines (one body per line): \
-     `orux submit` sends one body; `orux validate --jsonl` checks each line";
+     `orux submit` sends one body; `orux batch FILE` submits each line (and \
+     `orux validate --jsonl` checks each line)";
 
 /// The verdict on one body: what `orux validate` reports for it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -366,7 +366,7 @@ fn submit_of_json_lines_says_it_sends_one_body() {
     assert!(
         stderr(&output).contains(
             "it looks like JSON Lines (one body per line): `orux submit` sends one body; \
-             `orux validate --jsonl` checks each line"
+             `orux batch FILE` submits each line (and `orux validate --jsonl` checks each line)"
         ),
         "{}",
         stderr(&output)

@@ -172,6 +172,26 @@ fn start_up_problems_are_usage_errors() {
             "--webhook-target",
         ),
         (vec!["--port", "0", "--max-tasks", "0"], "--max-tasks"),
+        (vec!["--port", "0", "--fail-share", "1.5"], "--fail-share"),
+        (
+            vec![
+                "--port",
+                "0",
+                "--fail-share",
+                "0.6",
+                "--expire-share",
+                "0.6",
+            ],
+            "add up to more than 1",
+        ),
+        (
+            vec!["--port", "0", "--rate-limit-share", "2"],
+            "--rate-limit-share",
+        ),
+        (
+            vec!["--port", "0", "--fail-if-prompt-contains", ""],
+            "must not be empty",
+        ),
     ] {
         let output = orux().arg("mock").args(&args).output().expect("orux runs");
         let stderr = String::from_utf8_lossy(&output.stderr);

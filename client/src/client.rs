@@ -9,7 +9,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use orux_models::TaskRequest;
 use orux_models::display::quoted;
 use orux_models::responses::{SubmitResponse, TaskStatusResponse};
-use orux_models::wire::{IDEMPOTENCY_KEY, tasks_segments};
+use orux_models::wire::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX_LEN, tasks_segments};
 use reqwest::Url;
 use tracing::debug;
 
@@ -17,6 +17,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::deadline::Deadline;
 use crate::edge::{self, Failure, Raw};
 use crate::error::Error;
+use crate::pause::Pause;
 use crate::redirect::{self, RedirectPolicy};
 use crate::retry::{Attempt, retrying};
 use crate::task_id;
@@ -26,6 +27,13 @@ pub const DEFAULT_BASE_URL: &str = "https://orux.top";
 /// How long one HTTP exchange (connect, send, read the whole response) may take.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A fresh `Idempotency-Key`: a random UUID v4, as every submission of this
+/// client carries unless the caller chose its own
+/// ([`Client::submit_json_with_key`]).
+pub fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
 
 /// A client for the task API. Cheap to clone (an `Arc` inside); clones share
 /// one connection pool. `Debug` shows the base URL, never the key.
@@ -42,6 +50,9 @@ struct Inner {
     request_timeout: Duration,
     clock: Arc<dyn Clock>,
     redirects: RedirectPolicy,
+    /// Shared by every clone: a `Retry-After` told to one request holds
+    /// every submission.
+    pause: Pause,
 }
 
 impl fmt::Debug for Client {
@@ -142,6 +153,7 @@ impl ClientBuilder {
                 authorization,
                 request_timeout: self.request_timeout,
                 clock: self.clock,
+                pause: Pause::new(),
             }),
         })
     }
@@ -224,6 +236,13 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The pause every submission of this client and its clones waits at:
+    /// while a `Retry-After` (on a 429 or a 503, at most 120 s) is running,
+    /// [`Pause::until`] says until when.
+    pub fn pause(&self) -> &Pause {
+        &self.inner.pause
+    }
+
     /// Whether the API is on a loopback address (the mock server): then, and
     /// only then, plain-http result URLs to loopback are fetched.
     pub(crate) fn is_loopback(&self) -> bool {
@@ -248,7 +267,8 @@ impl Client {
     /// Submits a typed request (`POST /api/v1/tasks`).
     pub async fn submit(&self, request: &TaskRequest) -> Result<SubmitResponse, Error> {
         let body = serialize(request)?;
-        self.post_task(body, Deadline::NONE).await
+        self.post_task(body, new_idempotency_key(), Deadline::NONE)
+            .await
     }
 
     /// Validates a raw body with [`TaskRequest::from_json`] and submits it as
@@ -256,24 +276,52 @@ impl Client {
     /// nothing is sent.
     pub async fn submit_json(&self, body: &[u8]) -> Result<SubmitResponse, Error> {
         TaskRequest::from_json(body).map_err(Error::Invalid)?;
-        self.post_task(body.to_vec(), Deadline::NONE).await
+        self.post_task(body.to_vec(), new_idempotency_key(), Deadline::NONE)
+            .await
+    }
+
+    /// [`Client::submit_json`] with the caller's own `Idempotency-Key`
+    /// (1 to 255 visible ASCII characters; [`new_idempotency_key`] makes
+    /// one), for a caller that records the key before sending, such as a
+    /// batch journal: after [`Error::SubmitOutcomeUnknown`], or a crash,
+    /// the same body can be sent again with the same key. Whether that
+    /// finds the first task depends on the server honouring the key: the
+    /// upstream docs do not promise it (the mock server does).
+    pub async fn submit_json_with_key(
+        &self,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<SubmitResponse, Error> {
+        let key_is_valid = !idempotency_key.is_empty()
+            && idempotency_key.len() <= IDEMPOTENCY_KEY_MAX_LEN
+            && idempotency_key.bytes().all(|b| b.is_ascii_graphic());
+        if !key_is_valid {
+            return Err(Error::Config(format!(
+                "an Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_LEN} visible ASCII characters"
+            )));
+        }
+        TaskRequest::from_json(body).map_err(Error::Invalid)?;
+        self.post_task(body.to_vec(), idempotency_key.to_owned(), Deadline::NONE)
+            .await
     }
 
     /// One POST with its `Idempotency-Key`, retried only when it surely never
     /// reached the server or on 429 (same key), and never past `deadline`.
     /// Anything ambiguous is [`Error::SubmitOutcomeUnknown`]; a 3xx is
-    /// [`Error::Redirected`] and is not followed.
+    /// [`Error::Redirected`] and is not followed. Each attempt first waits
+    /// at the shared [`Pause`].
     pub(crate) async fn post_task(
         &self,
         body: Vec<u8>,
+        key: String,
         deadline: Deadline,
     ) -> Result<SubmitResponse, Error> {
-        let key = uuid::Uuid::new_v4().to_string();
         let url = self.url(tasks_segments());
         let body = bytes::Bytes::from(body);
         retrying("submit", deadline, keep, |attempt| {
             let (key, url, body) = (&key, &url, body.clone());
             async move {
+                self.inner.pause.wait().await;
                 if deadline.passed() {
                     // Nothing is sent once the deadline passed.
                     return Attempt::Done(Err(Error::DeadlinePassed { last: None }));
@@ -463,8 +511,15 @@ impl Client {
         }
     }
 
+    /// Reads a response; a 429 or 503 with `Retry-After` also holds the
+    /// shared pause for that long (at most [`edge::MAX_RETRY_AFTER`]).
     fn read<T: serde::de::DeserializeOwned>(&self, raw: &Raw) -> Result<T, Error> {
         let now = self.inner.clock.now();
+        if matches!(raw.status.as_u16(), 429 | 503)
+            && let Some(after) = edge::retry_after(&raw.headers, now)
+        {
+            self.inner.pause.hold_for(after.min(edge::MAX_RETRY_AFTER));
+        }
         edge::parse_response(raw.status.as_u16(), &raw.headers, &raw.body, now)
     }
 

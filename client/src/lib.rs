@@ -29,7 +29,9 @@
 //!   included with [`Client::submit_and_watch`]: every exchange is cut at it
 //!   and no retry starts past it;
 //! - `Retry-After` (seconds or an HTTP date, read against [`clock`]) is
-//!   obeyed up to 120 s;
+//!   obeyed up to 120 s, and a 429 or 503 that carries one holds every
+//!   submission of the client and its clones for that long ([`Pause`]), not
+//!   just the request told;
 //! - responses are read liberally but bounded: success bodies over 1 MiB are
 //!   refused, error bodies are kept up to 64 KiB, each exchange has a timeout.
 //!
@@ -48,18 +50,22 @@ pub mod edge;
 #[cfg(not(fuzzing))]
 mod edge;
 mod error;
+mod pause;
 pub mod redirect;
 mod retry;
 pub mod schedule;
 mod task_id;
 mod wait;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT, new_idempotency_key,
+};
 pub use download::{DownloadError, DownloadOptions, DownloadedFile, Progress};
 pub use error::Error;
 pub use orux_models::responses::{SubmitResponse, TaskStatus, TaskStatusResponse};
 pub use orux_models::wire::FieldError;
 pub use orux_webhooks as webhooks;
+pub use pause::Pause;
 pub use task_id::MAX_TASK_ID_BYTES;
 pub use wait::{WaitOptions, Watch};
 

@@ -3,6 +3,11 @@
 
 use std::time::Duration;
 
+// `Retry-After` values up to this are obeyed; a longer one ends the
+// retries (and, in a batch, the submissions). Defined at the network edge,
+// where the header is read.
+pub use crate::edge::MAX_RETRY_AFTER;
+
 /// The first poll comes this long after a submission.
 pub const FIRST_POLL: Duration = Duration::from_secs(1);
 /// Each interval is this many times the previous one…

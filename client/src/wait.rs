@@ -215,7 +215,8 @@ impl Client {
 
     async fn post_and_watch(&self, body: Vec<u8>, options: &WaitOptions) -> Result<Watch, Error> {
         let deadline = Deadline::after(options.deadline);
-        let submitted = self.post_task(body, deadline).await?;
+        let key = crate::client::new_idempotency_key();
+        let submitted = self.post_task(body, key, deadline).await?;
         Ok(Watch::new(self.clone(), submitted.task_id, deadline, true))
     }
 

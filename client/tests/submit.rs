@@ -364,3 +364,84 @@ async fn a_refused_connection_is_retried_then_a_transport_error() {
     let message = outcome.unwrap_err().to_string();
     assert!(message.contains("could not reach"), "{message}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_chosen_key_is_sent_as_is_and_a_malformed_one_sends_nothing() {
+    let server = Server::start(|_, _| Reply::json(200, SUBMITTED)).await;
+    let client = client(&server);
+    let key = orux_client::new_idempotency_key();
+    client
+        .submit_json_with_key(BODY, &key)
+        .await
+        .expect("accepted");
+    assert_eq!(server.seen()[0].headers["idempotency-key"], key);
+    let too_long = "k".repeat(orux_models::wire::IDEMPOTENCY_KEY_MAX_LEN + 1);
+    for bad in ["", "has space", "caf\u{e9}", too_long.as_str()] {
+        let outcome = client.submit_json_with_key(BODY, bad).await;
+        assert!(
+            matches!(outcome, Err(Error::Config(_))),
+            "{bad:?}: {outcome:?}"
+        );
+    }
+    assert_eq!(server.count("POST"), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_told_to_one_submission_holds_every_clone_of_the_client() {
+    let server = Server::start(|_, n| {
+        if n == 0 {
+            Reply::With(429, vec![("retry-after", "3".to_owned())], Vec::new())
+        } else {
+            Reply::json(200, SUBMITTED)
+        }
+    })
+    .await;
+    let first = client(&server);
+    let second = first.clone();
+    let started = tokio::time::Instant::now();
+    let later = tokio::spawn(async move {
+        // Starts after the first submission was told to wait.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        second.submit_json(BODY).await
+    });
+    first
+        .submit_json(BODY)
+        .await
+        .expect("accepted on the retry");
+    later
+        .await
+        .expect("the task ends")
+        .expect("accepted after the hold");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3, "one 429, then each submission once");
+    for post in &seen[1..] {
+        let at = post.at - started;
+        assert!(at >= Duration::from_secs(3), "sent during the hold: {at:?}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_503_with_retry_after_is_unknown_and_holds_the_next_submissions() {
+    let server = Server::start(|_, n| {
+        if n == 0 {
+            Reply::With(503, vec![("retry-after", "5".to_owned())], Vec::new())
+        } else {
+            Reply::json(200, SUBMITTED)
+        }
+    })
+    .await;
+    let client = client(&server);
+    let started = tokio::time::Instant::now();
+    let outcome = client.submit_json(BODY).await;
+    assert!(
+        matches!(outcome, Err(Error::SubmitOutcomeUnknown { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        client.pause().until(),
+        Some(started + Duration::from_secs(5))
+    );
+    client.submit_json(BODY).await.expect("accepted");
+    let seen = server.seen();
+    assert!(seen[1].at - started >= Duration::from_secs(5));
+}

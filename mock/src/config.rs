@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
+use crate::outcomes::Script;
 use crate::results::ResultsConfig;
 
 /// The webhook secret used when none is given: a published test value, like
@@ -72,7 +73,9 @@ pub struct Config {
     pub max_tasks: usize,
     /// Waits before each delivery attempt; the delivery is given up after the last.
     pub retry_schedule: Vec<Duration>,
-    /// Most connections served at once; more wait in the listen queue.
+    /// Most connections served at once; past that a few more are answered
+    /// 429 with `Retry-After` and closed, and the rest wait in the listen
+    /// queue.
     pub max_connections: usize,
     /// Most bytes of request bodies held at once, across all requests.
     pub body_budget_bytes: usize,
@@ -82,6 +85,9 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// The result files: their content, expiry, count and download faults.
     pub results: ResultsConfig,
+    /// How tasks end and which submits are rate limited when no request
+    /// header says ([`crate::outcomes`]); by default every task succeeds.
+    pub outcomes: Script,
 }
 
 impl Default for Config {
@@ -90,7 +96,8 @@ impl Default for Config {
     /// on loopback only, [`DEFAULT_MAX_TASKS`], the
     /// [compressed schedule](compressed_retry_schedule),
     /// [`DEFAULT_MAX_CONNECTIONS`], [`DEFAULT_BODY_BUDGET_BYTES`],
-    /// [`DEFAULT_REQUEST_READ_TIMEOUT`], the system clock.
+    /// [`DEFAULT_REQUEST_READ_TIMEOUT`], the system clock, no scripted
+    /// outcomes.
     fn default() -> Self {
         Config {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
@@ -106,6 +113,7 @@ impl Default for Config {
             request_read_timeout: DEFAULT_REQUEST_READ_TIMEOUT,
             clock: Arc::new(SystemClock),
             results: ResultsConfig::default(),
+            outcomes: Script::default(),
         }
     }
 }
@@ -127,6 +135,7 @@ impl fmt::Debug for Config {
             .field("request_read_timeout", &self.request_read_timeout)
             .field("clock", &self.clock)
             .field("results", &self.results)
+            .field("outcomes", &self.outcomes)
             .finish()
     }
 }

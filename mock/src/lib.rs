@@ -34,6 +34,7 @@ mod error;
 pub mod fault;
 mod lifecycle;
 mod log;
+pub mod outcomes;
 pub mod results;
 mod routes;
 mod server;
@@ -56,6 +57,7 @@ pub use config::{
 };
 pub use lifecycle::OUTCOME_HEADER;
 pub use results::{RESULT_MP4, ResultContent, ResultsConfig};
+pub use server::REFUSED_AT_ONCE;
 pub use stats::{STATS_PATH, StatsSnapshot};
 pub use store::KEY_TTL;
 
@@ -80,6 +82,7 @@ impl Server {
             Some(key) => auth::Keys::Exactly(key.clone()),
             None => auth::Keys::AnyAppKey,
         };
+        config.outcomes.check().map_err(Error::Config)?;
         if config.max_tasks == 0 {
             return Err(Error::Config("--max-tasks must be at least 1".to_owned()));
         }
@@ -125,6 +128,8 @@ impl Server {
             store: Mutex::new(store::Store::new(config.max_tasks)),
             outbox: Arc::clone(&outbox),
             max_body_bytes: routes::default_max_body_bytes(),
+            rate_limiter: outcomes::RateLimiter::new(config.outcomes.rate_limit),
+            outcomes: config.outcomes,
             body_budget: body::BodyBudget::new(config.body_budget_bytes),
             body_read_timeout: config.request_read_timeout,
             results,

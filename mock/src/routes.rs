@@ -30,9 +30,10 @@ use crate::error::ApiError;
 use crate::fault::{self, ResetConnection};
 use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
 use crate::log::{self, ModelTag};
+use crate::outcomes::{RateLimiter, Script};
 use crate::results::{self, DOWNLOAD_FAULTS_HEADER, RESULTS_HEADER, Results};
 use crate::stats::{self, STATS_PATH, Stats};
-use crate::store::{Admission, Store};
+use crate::store::{Admission, BodyDigest, Store};
 use crate::timefmt::iso_utc;
 use crate::webhook::Outbox;
 
@@ -49,6 +50,8 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub outbox: Arc<Outbox>,
     pub max_body_bytes: usize,
+    pub outcomes: Script,
+    pub rate_limiter: RateLimiter,
     pub body_budget: BodyBudget,
     pub body_read_timeout: Duration,
     pub results: Results,
@@ -116,12 +119,20 @@ async fn submit(
 ) -> Result<Response, ApiError> {
     state.keys.check(&headers)?;
     check_content_type(&headers)?;
-    let outcome = match header_text(&headers, OUTCOME_HEADER)? {
-        None => Outcome::Success,
-        Some(text) => Outcome::parse(text).ok_or_else(|| {
-            ApiError::invalid_param("X-Orux-Mock-Outcome must be success, failed or expired")
-        })?,
-    };
+    if let Some(seconds) = state.rate_limiter.refuse() {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            "scripted rate limit (--rate-limit-share)",
+        )
+        .retry_after(seconds));
+    }
+    let chosen = header_text(&headers, OUTCOME_HEADER)?
+        .map(|text| {
+            Outcome::parse(text).ok_or_else(|| {
+                ApiError::invalid_param("X-Orux-Mock-Outcome must be success, failed or expired")
+            })
+        })
+        .transpose()?;
     let results = state
         .results
         .count_for(header_text(&headers, RESULTS_HEADER)?)?;
@@ -170,6 +181,8 @@ async fn submit(
     let model = valid.request.model();
     drop(valid);
     let wire = RequestFields::read(&body);
+    let digest: BodyDigest = Sha256::digest(&body).into();
+    let outcome = chosen.unwrap_or_else(|| state.outcomes.outcome(wire.prompt.as_deref(), &digest));
     let now = state.clock.now();
     let task = Task {
         id: Ulid::from_datetime(now),
@@ -180,8 +193,7 @@ async fn submit(
             .unwrap_or_else(|| default_duration(model.info())),
         results,
     };
-    let digest = key.map(|k| (k, Sha256::digest(&body).into()));
-    let admission = lock(&state.store).submit(now, task, digest);
+    let admission = lock(&state.store).submit(now, task, key.map(|k| (k, digest)));
     let mut response = match admission {
         Admission::Created(task) => {
             Stats::bump(&state.stats.tasks_created);
@@ -208,6 +220,12 @@ async fn submit(
         .into_response(),
     };
     response.extensions_mut().insert(ModelTag(model.id()));
+    if !state.outcomes.answer_delay.is_zero() {
+        // Carried out, then answered late: a window in which a client can
+        // die between its POST and the answer (crash tests).
+        let until = state.clock.now() + state.outcomes.answer_delay;
+        state.clock.sleep_until(until).await;
+    }
     Ok(response)
 }
 
@@ -220,7 +238,7 @@ fn submitted(task: &Task) -> axum::Json<SubmitResponse> {
     ))
 }
 
-/// The two fields of a validated body the mock acts on, read from the body
+/// The fields of a validated body the mock acts on, read from the body
 /// itself (whatever the model): everything else is skipped, not copied, so
 /// a 20 MiB inline image is not held twice.
 #[derive(Deserialize, Default)]
@@ -229,6 +247,9 @@ struct RequestFields {
     duration: Option<f64>,
     #[serde(default)]
     webhook_url: Option<String>,
+    /// For the scripted outcomes' prompt rules.
+    #[serde(default)]
+    prompt: Option<String>,
 }
 
 impl RequestFields {

@@ -1,6 +1,7 @@
 //! The accept loop: HTTP/1.1 connections served by hyper with the router,
 //! at most [`Limits::max_connections`] at once, each given a time limit for
-//! its request heads and a bounded read buffer; graceful shutdown; and
+//! its request heads and a bounded read buffer; past the cap, a few more
+//! answered at once with 429 and closed; graceful shutdown; and
 //! connections closed without an answer when a request asked for the
 //! `reset` fault or did not send its body in time.
 
@@ -9,15 +10,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tower::ServiceExt;
 
+use crate::error::ApiError;
 use crate::fault::ResetConnection;
+use orux_models::wire::ErrorCode;
 
 /// The most a connection buffers while reading a request head (hyper's
 /// default is 400 KiB): heads are a few hundred bytes, and with
@@ -28,12 +33,33 @@ const READ_BUFFER_BYTES: usize = 64 * 1024;
 /// The limits of the accept loop.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Connections served at once; past that, new ones wait in the
-    /// listen queue until one closes.
+    /// Connections served at once; past that, up to
+    /// [`REFUSED_AT_ONCE`] more are answered 429 and closed, and the rest
+    /// wait in the listen queue.
     pub max_connections: usize,
     /// How long a client has to send a request's head.
     pub head_read_timeout: Duration,
 }
+
+/// How many connections past [`Limits::max_connections`] are read at once
+/// to be refused with 429 `rate_limited` and `Retry-After` (then closed).
+///
+/// Why answer at all: a client keeps idle connections open to reuse them
+/// (a pool), so one client with more requests in flight than the cap holds
+/// every slot with connections it is not using, and a request on a new
+/// connection would wait in the listen queue until the client's own
+/// timeout, which for a submit means an unknown outcome. A 429 says at once
+/// that nothing was created, and the client retries on a connection it
+/// already has. Beyond this many, connections wait in the listen queue: the
+/// refusals are bounded too.
+pub const REFUSED_AT_ONCE: usize = 64;
+
+/// The most of a refused request's body read before the 429, so that the
+/// close does not reset the connection before the client reads the answer.
+const REFUSED_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a refused request's body is waited for.
+const REFUSED_BODY_WAIT: Duration = Duration::from_secs(1);
 
 /// How long a shutdown waits for requests in progress before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -63,15 +89,20 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.head_read_timeout)
         .max_buf_size(READ_BUFFER_BYTES);
-    let connections = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut refusing = http.clone();
+    refusing.keep_alive(false);
+    let refuse_router = refusing_router();
+    let served = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let refused = Arc::new(Semaphore::new(REFUSED_AT_ONCE));
     loop {
-        // A slot first: when every one is taken, nothing more is accepted.
+        // A slot first (one to serve, else one to refuse): when every one
+        // is taken, nothing more is accepted.
         let slot = tokio::select! {
-            slot = Arc::clone(&connections).acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break, // not reached: the semaphore is never closed
-            },
+            biased;
             _ = &mut stop => break,
+            Ok(permit) = Arc::clone(&served).acquire_owned() => Slot::new(Lane::Serve, permit),
+            Ok(permit) = Arc::clone(&refused).acquire_owned() => Slot::new(Lane::Refuse, permit),
+            else => break, // not reached: the semaphores are never closed
         };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -85,11 +116,22 @@ pub async fn serve(
             },
             _ = &mut stop => break,
         };
+        // A connection may have closed while this one was awaited.
+        let slot = match slot.lane {
+            Lane::Refuse => match Arc::clone(&served).try_acquire_owned() {
+                Ok(permit) => Slot::new(Lane::Serve, permit),
+                Err(_) => slot,
+            },
+            Lane::Serve => slot,
+        };
         // Small answers: send them at once.
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let (builder, lane_router) = match slot.lane {
+            Lane::Serve => (&http, router.clone()),
+            Lane::Refuse => (&refusing, refuse_router.clone()),
+        };
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let router = router.clone();
+            let router = lane_router.clone();
             async move {
                 let response = match router.oneshot(request).await {
                     Ok(response) => response,
@@ -101,7 +143,7 @@ pub async fn serve(
                 Ok::<_, Reset>(response)
             }
         });
-        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A failed connection (client gone, reset fault, too slow)
@@ -112,4 +154,50 @@ pub async fn serve(
     }
     drop(listener);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
+}
+
+/// What a connection gets: served, or refused with 429.
+#[derive(Clone, Copy)]
+enum Lane {
+    Serve,
+    Refuse,
+}
+
+/// The slot a connection holds while it is open.
+struct Slot {
+    lane: Lane,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Slot {
+    fn new(lane: Lane, permit: OwnedSemaphorePermit) -> Slot {
+        Slot {
+            lane,
+            _permit: permit,
+        }
+    }
+}
+
+/// What answers a connection past the cap: every request, 429
+/// `rate_limited` with `Retry-After: 1`, logged as any other.
+fn refusing_router() -> Router {
+    Router::new()
+        .fallback(refuse)
+        .layer(axum::middleware::from_fn(crate::log::log_request))
+}
+
+async fn refuse(body: Body) -> Response {
+    // Read (a bounded part of) the body first: closing a connection with
+    // unread bytes resets it, and the client might lose the answer.
+    let _ = tokio::time::timeout(
+        REFUSED_BODY_WAIT,
+        axum::body::to_bytes(body, REFUSED_BODY_BYTES),
+    )
+    .await;
+    ApiError::new(
+        ErrorCode::RateLimited,
+        "too many connections open at once; retry on one already open",
+    )
+    .retry_after(1)
+    .into_response()
 }

@@ -1,5 +1,6 @@
 //! The mock against hostile clients, over raw TCP: stalled heads and
-//! bodies, more connections than it serves, bodies beyond its memory
+//! bodies, more connections than it serves (429 at once, then the
+//! listen queue), bodies beyond its memory
 //! budget, giant methods and paths, header bombs, and request bodies that
 //! aim its webhooks at hosts it must not reach (request forgery). Time is
 //! tokio's paused clock: a 30 s read timeout passes at once.
@@ -159,7 +160,7 @@ async fn stalled_bodies_are_cut_at_the_read_timeout_without_an_answer() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn connections_past_the_cap_wait_for_one_to_close() {
+async fn connections_past_the_cap_get_429_at_once_then_wait_for_one_to_close() {
     let (log, _guard) = Log::capture();
     let mock = start(Config {
         max_connections: 2,
@@ -167,21 +168,50 @@ async fn connections_past_the_cap_wait_for_one_to_close() {
     })
     .await;
     let addr = mock.server.local_addr();
+    let request = format!("{HEAD}content-length: {}\r\n\r\n{SORA}", SORA.len());
+    // Two idle connections hold every slot, as a client's pool does.
     let mut idle = vec![
         TcpStream::connect(addr).await.unwrap(),
         TcpStream::connect(addr).await.unwrap(),
     ];
+    settle().await;
+
+    // A submit on a third connection is refused at once, not left to time
+    // out (an unknown outcome for the client): 429, nothing created.
     let mut third = TcpStream::connect(addr).await.unwrap();
-    let request = format!("{HEAD}content-length: {}\r\n\r\n{SORA}", SORA.len());
     third.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = [0u8; 12];
-    let waited = tokio::time::timeout(Duration::from_secs(5), third.read(&mut answer)).await;
-    assert!(waited.is_err(), "not served while two connections are open");
-    assert_eq!(log.requests("POST"), 0);
+    let started = Instant::now();
+    let answer = String::from_utf8_lossy(&until_closed(&mut third).await).into_owned();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    let head = answer.to_ascii_lowercase();
+    assert!(head.contains("retry-after: 1\r\n"), "{answer}");
+    assert!(head.contains("connection: close\r\n"), "{answer}");
+    assert!(answer.contains(r#""code":"rate_limited""#), "{answer}");
+    assert_eq!(mock.server.stats().tasks_created, 0);
+    assert_eq!(log.containing("status=429"), 1);
+
+    // The refusals are bounded too: with every refusing slot held by a
+    // silent connection, the next one waits in the listen queue...
+    let mut silent = Vec::new();
+    for _ in 0..orux_mock::REFUSED_AT_ONCE {
+        silent.push(TcpStream::connect(addr).await.unwrap());
+    }
+    settle().await;
+    let mut waiting = TcpStream::connect(addr).await.unwrap();
+    waiting.write_all(request.as_bytes()).await.unwrap();
+    let mut status = [0u8; 12];
+    let waited = tokio::time::timeout(Duration::from_secs(5), waiting.read(&mut status)).await;
+    assert!(waited.is_err(), "not answered while every slot is held");
+    // ...and is served once a served connection closes.
     drop(idle.pop());
-    third.read_exact(&mut answer).await.unwrap();
-    assert_eq!(&answer, b"HTTP/1.1 200");
-    assert_eq!(log.requests("POST"), 1);
+    waiting.read_exact(&mut status).await.unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200");
+    assert_eq!(mock.server.stats().tasks_created, 1);
 }
 
 #[tokio::test(start_paused = true)]

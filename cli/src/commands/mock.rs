@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use clap::Args;
+use orux_mock::outcomes::{Outcome, PromptRule, RateLimit, Script, Shares};
 use orux_mock::{Config, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_TASKS, ResultsConfig, Server};
 
 use crate::stop_signal::StopSignal;
@@ -24,7 +25,12 @@ Request headers for tests: X-Orux-Mock-Outcome: success|failed|expired picks a
 task's ending; X-Orux-Mock-Fault: 500|503|429|reset|slow injects a failure;
 X-Orux-Mock-Results: N gives a task N results; X-Orux-Mock-Download-Faults:
 SCRIPT makes its downloads fail (see --download-faults); Idempotency-Key
-makes a submit safe to repeat.")]
+makes a submit safe to repeat.
+
+Without a header, the --fail-…/--expire-… flags choose endings (a prompt rule
+first, then the shares, picked by the body's SHA-256 so the same body always
+ends the same way), and --rate-limit-share answers a share of submits with 429
+and Retry-After (exactly: 0.25 refuses every fourth submit).")]
 pub struct MockArgs {
     /// Address to listen on
     #[arg(long, value_name = "IP", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
@@ -57,7 +63,7 @@ pub struct MockArgs {
     #[arg(long)]
     pub webhook_allow_any_host: bool,
 
-    /// Most connections served at once; more wait until one closes
+    /// Most connections served at once; more are answered 429 with Retry-After (up to 64 at once) or wait until one closes
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
 
@@ -86,6 +92,34 @@ pub struct MockArgs {
     /// status=NNN. Applies to every task without X-Orux-Mock-Download-Faults
     #[arg(long, value_name = "SCRIPT")]
     pub download_faults: Option<String>,
+    /// Tasks whose prompt contains TEXT end failed (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    pub fail_if_prompt_contains: Vec<String>,
+
+    /// Tasks whose prompt contains TEXT end expired (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    pub expire_if_prompt_contains: Vec<String>,
+
+    /// This share (0 to 1) of the other bodies ends failed
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub fail_share: f64,
+
+    /// This share (0 to 1) of the other bodies ends expired
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub expire_share: f64,
+
+    /// This share (0 to 1) of submits is answered 429 rate_limited
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub rate_limit_share: f64,
+
+    /// The Retry-After of those 429 answers
+    #[arg(long, value_name = "SECONDS", default_value_t = 1)]
+    pub rate_limit_retry_after: u64,
+
+    /// Hold back the answer to each successful submit this long (the task
+    /// already exists): a window for crash tests
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub submit_answer_delay: f64,
 }
 
 /// Longest `--task-seconds`: a day, far beyond any test.
@@ -147,6 +181,7 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
         webhook_target: args.webhook_target.clone(),
         webhook_allow_any_host: args.webhook_allow_any_host,
         max_tasks: args.max_tasks,
+        outcomes: script(args),
         max_connections: args.max_connections,
         results: ResultsConfig {
             bytes: args.result_bytes,
@@ -156,6 +191,35 @@ fn config(args: &MockArgs) -> Result<Config, Error> {
         },
         ..defaults
     })
+}
+
+/// The scripted outcomes the flags ask for; their ranges are checked when
+/// the server starts.
+fn script(args: &MockArgs) -> Script {
+    let rules = |outcome: Outcome, texts: &[String]| {
+        texts
+            .iter()
+            .map(move |text| PromptRule {
+                outcome,
+                text: text.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut prompt_rules = rules(Outcome::Failed, &args.fail_if_prompt_contains);
+    prompt_rules.extend(rules(Outcome::Expired, &args.expire_if_prompt_contains));
+    Script {
+        prompt_rules,
+        shares: Shares {
+            failed: args.fail_share,
+            expired: args.expire_share,
+        },
+        rate_limit: (args.rate_limit_share > 0.0).then_some(RateLimit {
+            share: args.rate_limit_share,
+            retry_after: args.rate_limit_retry_after,
+        }),
+        answer_delay: Duration::try_from_secs_f64(args.submit_answer_delay)
+            .unwrap_or(Duration::MAX),
+    }
 }
 
 fn signal_error(source: std::io::Error) -> Error {

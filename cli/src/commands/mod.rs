@@ -2,6 +2,8 @@
 //! returns its verdict; errors go back to [`crate::run`], which reports them.
 
 mod api;
+#[cfg(feature = "batch")]
+mod batch;
 mod completions;
 mod download;
 mod example;
@@ -39,6 +41,8 @@ pub fn run(command: &Command) -> Result<Verdict, Error> {
         Command::Download(args) => download::run(args),
         Command::Run(args) => run::run(args),
         Command::Completions(args) => completions::run(args),
+        #[cfg(feature = "batch")]
+        Command::Batch(args) => batch::run(args),
     }
 }
 
