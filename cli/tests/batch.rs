@@ -5,6 +5,7 @@
 #![cfg(all(feature = "batch", feature = "mock"))]
 
 mod batch_common;
+mod support;
 
 use batch_common::{BatchDir, MockProcess, code, count, jsonl, text};
 

@@ -4,6 +4,7 @@
 #![cfg(all(feature = "batch", feature = "mock", unix))]
 
 mod batch_common;
+mod support;
 
 use std::fs::File;
 use std::io::Read;

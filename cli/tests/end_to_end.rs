@@ -5,26 +5,19 @@
 
 #![cfg(feature = "mock")]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
 use orux_client::webhooks::Verifier;
+use support::mock_process::MockProcess;
 
 /// The Standard Webhooks test secret: any valid `whsec_` key would do.
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-
-/// Kills the mock server when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// One webhook delivery as the receiver saw it: lower-cased headers and the
 /// raw body.
@@ -84,45 +77,23 @@ fn receiver() -> (String, mpsc::Receiver<Delivery>) {
     (url, received)
 }
 
-/// Starts `orux mock` on a free port; returns it and its base URL.
-fn mock(webhook_target: &str) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orux"))
-        .args(["mock", "--port", "0", "--task-seconds", "2"])
-        .args([
-            "--webhook-secret",
-            SECRET,
-            "--webhook-target",
-            webhook_target,
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("orux mock runs");
-    let stderr = child.stderr.take().expect("piped");
-    let running = Running(child);
-    let (lines, received) = mpsc::channel();
-    // Keep draining stderr after the ready line: the server logs a line per
-    // request, and a closed pipe would fail its writes.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let ready = received
-        .recv_timeout(Duration::from_secs(30))
-        .expect("a ready line in time");
-    let base = ready
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("not a ready line: {ready:?}"))
-        .to_owned();
-    (running, base)
+/// Starts `orux mock` on a free port, delivering webhooks to `webhook_target`.
+fn mock(webhook_target: &str) -> MockProcess {
+    MockProcess::start(&[
+        "--task-seconds",
+        "2",
+        "--webhook-secret",
+        SECRET,
+        "--webhook-target",
+        webhook_target,
+    ])
 }
 
 #[test]
 fn submit_wait_against_the_mock_succeeds_and_the_signed_webhook_arrives() {
     let (target, deliveries) = receiver();
-    let (_mock, base) = mock(&target);
+    let mock = mock(&target);
+    let base = &mock.base_url;
     let body = r#"{"model": "sora2", "prompt": "A paper boat on a rainy street", "duration": 10,
                    "webhook_url": "https://hooks.example.com/orux"}"#;
 
@@ -136,7 +107,7 @@ fn submit_wait_against_the_mock_succeeds_and_the_signed_webhook_arrives() {
             "--format",
             "json",
         ])
-        .args(["--base-url", &base])
+        .args(["--base-url", base])
         .env("ORUX_API_KEY", "sk-app-end-to-end")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,18 +1,19 @@
-//! Shared by the `orux batch` process tests: an `orux mock` process on a
-//! free port, `orux batch` runs against it, and readers of what a run left
-//! (the journal through `orux batch status`, `results.jsonl`).
+//! Shared by the `orux batch` process tests: `orux batch` runs against an
+//! `orux mock` process (the test support's [`MockProcess`]), and readers of
+//! what a run left (the journal through `orux batch status`,
+//! `results.jsonl`).
 
 #![allow(dead_code)] // each test file uses a part
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+
+pub use crate::support::mock_process::{MockProcess, wait};
 
 pub const KEY: &str = "sk-app-batch-process-test";
 
@@ -26,109 +27,6 @@ fn orux() -> Command {
         .env("ORUX_API_KEY", KEY)
         .env("NO_COLOR", "1");
     command
-}
-
-/// An `orux mock` process; killed when dropped.
-pub struct MockProcess {
-    child: Child,
-    pub addr: SocketAddr,
-    pub base_url: String,
-}
-
-impl MockProcess {
-    /// Starts `orux mock --port 0 ARGS` and waits for its ready line. Its
-    /// log lines are read (and dropped) so that it never blocks on them.
-    pub fn start(args: &[&str]) -> MockProcess {
-        let mut child = orux()
-            .args(["mock", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("orux mock runs");
-        let stderr = child.stderr.take().expect("piped");
-        let (ready, first) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-            if let Some(line) = lines.next() {
-                let _ = ready.send(line);
-            }
-            lines.for_each(drop);
-        });
-        let line = first
-            .recv_timeout(Duration::from_secs(60))
-            .expect("a ready line in time");
-        let base_url = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("not a ready line: {line:?}"))
-            .to_owned();
-        let addr = base_url
-            .strip_prefix("http://")
-            .and_then(|a| a.parse().ok())
-            .expect("ADDR:PORT");
-        MockProcess {
-            child,
-            addr,
-            base_url,
-        }
-    }
-
-    /// `GET /_mock/stats`.
-    pub fn stats(&self) -> Value {
-        let (status, body) = self.exchange(&format!(
-            "GET /_mock/stats HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n\r\n",
-            self.addr
-        ));
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_str(&body).expect("stats JSON")
-    }
-
-    /// Tasks the mock created so far.
-    pub fn tasks_created(&self) -> u64 {
-        self.stats()["tasks_created"].as_u64().expect("a count")
-    }
-
-    /// POSTs `body` with `key`; the status and whether it was a replay.
-    pub fn submit(&self, body: &str, key: &str) -> (u16, bool) {
-        let (status, answer) = self.exchange(&format!(
-            "POST /api/v1/tasks HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {KEY}\r\n\
-             content-type: application/json\r\nidempotency-key: {key}\r\n\
-             content-length: {}\r\nconnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        ));
-        (status, answer.contains("idempotent-replayed"))
-    }
-
-    /// One HTTP/1.1 exchange: the status and everything after it (headers
-    /// lowercased by nothing: the mock writes them in lowercase).
-    fn exchange(&self, request: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(self.addr).expect("connects");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).expect("an answer");
-        let status = answer[9..12].parse().expect("a status code");
-        let rest = if request.starts_with("GET") {
-            answer
-                .split_once("\r\n\r\n")
-                .map_or("", |(_, body)| body)
-                .to_owned()
-        } else {
-            answer
-        };
-        (status, rest)
-    }
-}
-
-impl Drop for MockProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A batch directory: the manifest and the output directory.
@@ -247,20 +145,6 @@ fn take(sink: &Sink) -> Vec<u8> {
     // The reader threads finish right after the child exits.
     std::thread::sleep(Duration::from_millis(50));
     std::mem::take(&mut *sink.lock().unwrap())
-}
-
-pub fn wait(child: &mut Child, within: Duration) -> ExitStatus {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(status) = child.try_wait().expect("waitable") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("orux did not end within {within:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Sends `signal` (`INT`, `TERM`) to a process.

@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::process::Output;
 
+#[cfg(feature = "mock")]
+pub mod mock_process;
 pub mod stub;
 
 /// `orux` with colour left to its own detection: no colour variables
