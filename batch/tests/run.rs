@@ -58,6 +58,16 @@ fn task_ids(finished: &Finished) -> Vec<String> {
         .collect()
 }
 
+/// Fails unless every row of the run ended done.
+fn assert_done(finished: &Finished) {
+    assert_eq!(
+        finished.summary.verdict(),
+        Verdict::Done,
+        "{:?}",
+        finished.summary
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn failed_and_expired_rows_are_recorded_and_their_siblings_finish_within_the_bound() {
     let (log, _guard) = RequestLog::capture();
@@ -163,12 +173,7 @@ async fn a_429_pauses_every_submitter_and_nothing_is_submitted_twice() {
         CancellationToken::new(),
     )
     .await;
-    assert_eq!(
-        finished.summary.verdict(),
-        Verdict::Done,
-        "{:?}",
-        finished.summary
-    );
+    assert_done(&finished);
     assert_eq!(finished.summary.counts.get(State::Succeeded), 32);
     let posts = log.posts();
     let refused: Vec<_> = posts.iter().filter(|p| p.status == 429).collect();
@@ -247,12 +252,7 @@ async fn an_interrupted_run_resumes_without_submitting_anything_twice() {
         CancellationToken::new(),
     )
     .await;
-    assert_eq!(
-        second.summary.verdict(),
-        Verdict::Done,
-        "{:?}",
-        second.summary
-    );
+    assert_done(&second);
     assert_eq!(second.summary.counts.get(State::Succeeded), 20);
     assert_eq!(log.posts().len(), 20, "no row was submitted twice");
 }
@@ -371,12 +371,7 @@ async fn an_unknown_outcome_is_resubmitted_only_when_asked_and_then_with_its_key
         CancellationToken::new(),
     )
     .await;
-    assert_eq!(
-        again.summary.verdict(),
-        Verdict::Done,
-        "{:?}",
-        again.summary
-    );
+    assert_done(&again);
     let row = again.journal.rows().unwrap()[1].clone();
     assert_eq!(
         row.task_id.as_deref(),
@@ -416,12 +411,7 @@ async fn files_are_recorded_with_their_hash_and_a_changed_one_is_fetched_again()
         CancellationToken::new(),
     )
     .await;
-    assert_eq!(
-        first.summary.verdict(),
-        Verdict::Done,
-        "{:?}",
-        first.summary
-    );
+    assert_done(&first);
     let rows = first.journal.rows().unwrap();
     for row in &rows {
         assert_eq!(row.state, State::Downloaded);
@@ -454,12 +444,7 @@ async fn files_are_recorded_with_their_hash_and_a_changed_one_is_fetched_again()
         CancellationToken::new(),
     )
     .await;
-    assert_eq!(
-        second.summary.verdict(),
-        Verdict::Done,
-        "{:?}",
-        second.summary
-    );
+    assert_done(&second);
     let again = second.journal.rows().unwrap();
     assert_eq!(again[0].files, rows[0].files, "the same content again");
     assert!(orux_batch::files::all_intact(&out, &again[0].files));
