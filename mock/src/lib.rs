@@ -143,6 +143,7 @@ impl Server {
         let serving = tokio::spawn(server::serve(
             listener,
             routes::router(Arc::clone(&state)),
+            routes::refusing_router(Arc::clone(&state)),
             limits,
             stopped,
         ));

@@ -81,6 +81,39 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// What answers the connections past `--max-connections`
+/// ([`crate::server::REFUSED_AT_ONCE`] at most): every request 429
+/// `rate_limited` with `Retry-After: 1`, counted and logged as any other.
+pub fn refusing_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .fallback(refuse)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
+            stats::count_rejected_submits,
+        ))
+        .layer(middleware::from_fn(log::log_request))
+        .with_state(state)
+}
+
+/// The most of a refused request's body read before the 429, and how long
+/// it is waited for: closing a connection with unread bytes resets it, and
+/// the client might lose the answer.
+const REFUSED_BODY_BYTES: usize = 64 * 1024;
+const REFUSED_BODY_WAIT: Duration = Duration::from_secs(1);
+
+async fn refuse(body: Body) -> ApiError {
+    let _ = tokio::time::timeout(
+        REFUSED_BODY_WAIT,
+        axum::body::to_bytes(body, REFUSED_BODY_BYTES),
+    )
+    .await;
+    ApiError::new(
+        ErrorCode::RateLimited,
+        "too many connections open at once; retry on one already open",
+    )
+    .retry_after(1)
+}
+
 async fn not_found() -> ApiError {
     ApiError::not_found(
         "no such route; the API has POST /api/v1/tasks and GET /api/v1/tasks/{task_id}",

@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::Request;
-use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -20,9 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tower::ServiceExt;
 
-use crate::error::ApiError;
 use crate::fault::ResetConnection;
-use orux_models::wire::ErrorCode;
 
 /// The most a connection buffers while reading a request head (hyper's
 /// default is 400 KiB): heads are a few hundred bytes, and with
@@ -54,13 +50,6 @@ pub struct Limits {
 /// refusals are bounded too.
 pub const REFUSED_AT_ONCE: usize = 64;
 
-/// The most of a refused request's body read before the 429, so that the
-/// close does not reset the connection before the client reads the answer.
-const REFUSED_BODY_BYTES: usize = 64 * 1024;
-
-/// How long a refused request's body is waited for.
-const REFUSED_BODY_WAIT: Duration = Duration::from_secs(1);
-
 /// How long a shutdown waits for requests in progress before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -77,10 +66,12 @@ impl fmt::Display for Reset {
 impl std::error::Error for Reset {}
 
 /// Serves `router` on `listener` until `stop` fires, then lets requests in
-/// progress finish (for at most [`SHUTDOWN_GRACE`]).
+/// progress finish (for at most [`SHUTDOWN_GRACE`]). Connections past the
+/// cap get `refusing` instead, which answers 429.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    refusing: Router,
     limits: Limits,
     mut stop: oneshot::Receiver<()>,
 ) {
@@ -89,9 +80,9 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.head_read_timeout)
         .max_buf_size(READ_BUFFER_BYTES);
-    let mut refusing = http.clone();
-    refusing.keep_alive(false);
-    let refuse_router = refusing_router();
+    // A refused connection is closed after its answer.
+    let mut closing = http.clone();
+    closing.keep_alive(false);
     let served = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let refused = Arc::new(Semaphore::new(REFUSED_AT_ONCE));
     loop {
@@ -128,7 +119,7 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let (builder, lane_router) = match slot.lane {
             Lane::Serve => (&http, router.clone()),
-            Lane::Refuse => (&refusing, refuse_router.clone()),
+            Lane::Refuse => (&closing, refusing.clone()),
         };
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
             let router = lane_router.clone();
@@ -176,28 +167,4 @@ impl Slot {
             _permit: permit,
         }
     }
-}
-
-/// What answers a connection past the cap: every request, 429
-/// `rate_limited` with `Retry-After: 1`, logged as any other.
-fn refusing_router() -> Router {
-    Router::new()
-        .fallback(refuse)
-        .layer(axum::middleware::from_fn(crate::log::log_request))
-}
-
-async fn refuse(body: Body) -> Response {
-    // Read (a bounded part of) the body first: closing a connection with
-    // unread bytes resets it, and the client might lose the answer.
-    let _ = tokio::time::timeout(
-        REFUSED_BODY_WAIT,
-        axum::body::to_bytes(body, REFUSED_BODY_BYTES),
-    )
-    .await;
-    ApiError::new(
-        ErrorCode::RateLimited,
-        "too many connections open at once; retry on one already open",
-    )
-    .retry_after(1)
-    .into_response()
 }

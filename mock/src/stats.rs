@@ -34,7 +34,8 @@ pub struct StatsSnapshot {
     pub tasks_created: u64,
     /// Submits answered with an earlier task (same `Idempotency-Key`, same body).
     pub idempotent_replays: u64,
-    /// Submits answered with an error (invalid body, conflict, injected fault, …).
+    /// Submits answered with an error (invalid body, conflict, injected fault,
+    /// a connection past `--max-connections`, …).
     pub rejected_submits: u64,
     /// Requests for result files (GET and HEAD, refused ones included).
     pub file_requests: u64,

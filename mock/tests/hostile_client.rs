@@ -192,7 +192,8 @@ async fn connections_past_the_cap_get_429_at_once_then_wait_for_one_to_close() {
     assert!(head.contains("retry-after: 1\r\n"), "{answer}");
     assert!(head.contains("connection: close\r\n"), "{answer}");
     assert!(answer.contains(r#""code":"rate_limited""#), "{answer}");
-    assert_eq!(mock.server.stats().tasks_created, 0);
+    let stats = mock.server.stats();
+    assert_eq!((stats.tasks_created, stats.rejected_submits), (0, 1));
     assert_eq!(log.containing("status=429"), 1);
 
     // The refusals are bounded too: with every refusing slot held by a
