@@ -15,7 +15,7 @@ use orux_client::{
 use serde::Serialize;
 
 use super::api::{self, ErrorFields, INTERRUPTED, Reporter, shown};
-use super::status::{Followed, finish};
+use super::follow::{Followed, finish};
 use crate::api_args::DownloadArgs;
 use crate::format::Format;
 use crate::stop_signal::StopSignal;

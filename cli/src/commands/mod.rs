@@ -8,6 +8,7 @@ mod completions;
 mod download;
 mod example;
 pub(crate) mod explain;
+mod follow;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod models;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::api::{self, Reporter, shown};
 use super::download::{self, Download};
-use super::status::{follow, options};
+use super::follow::{follow, options};
 use crate::format::Format;
 use crate::render;
 use crate::run_args::RunArgs;

@@ -6,7 +6,7 @@ use orux_models::Limits;
 
 use super::api::{self, Reporter};
 use super::download::Download;
-use super::status::{follow, options};
+use super::follow::{follow, options};
 use crate::api_args::SubmitArgs;
 use crate::format::Format;
 use crate::outcome::Outcome;
