@@ -276,6 +276,13 @@ pub fn pointer(parent: &str, key: &str) -> String {
     path
 }
 
+/// A validation finding as the server lists it: its code, path and message.
+impl From<Diagnostic> for crate::wire::FieldError {
+    fn from(diagnostic: Diagnostic) -> crate::wire::FieldError {
+        crate::wire::FieldError::new(diagnostic.code, diagnostic.path, diagnostic.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

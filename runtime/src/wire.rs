@@ -19,8 +19,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::Diagnostic;
-
 /// `POST` here submits a task.
 pub const TASKS_PATH: &str = "/api/v1/tasks";
 /// `GET` here reads a task's status; `{task_id}` is one path segment.
@@ -218,10 +216,14 @@ impl ErrorResponse {
         }
     }
 
-    /// The `invalid_param` answer listing every problem of a rejected body.
-    pub fn invalid_body(message: impl Into<String>, errors: Vec<Diagnostic>) -> ErrorResponse {
+    /// The `invalid_param` answer listing every problem of a rejected body
+    /// (the validator's `Diagnostic`s, for one).
+    pub fn invalid_body(
+        message: impl Into<String>,
+        errors: impl IntoIterator<Item = impl Into<FieldError>>,
+    ) -> ErrorResponse {
         let mut response = ErrorResponse::new(ErrorCode::InvalidParam, message);
-        response.error.errors = errors.into_iter().map(FieldError::from).collect();
+        response.error.errors = errors.into_iter().map(Into::into).collect();
         response
     }
 }
@@ -244,17 +246,6 @@ impl FieldError {
             code: code.into(),
             path: path.into(),
             message: message.into(),
-        }
-    }
-}
-
-/// A validation finding as the server lists it: its code, path and message.
-impl From<Diagnostic> for FieldError {
-    fn from(diagnostic: Diagnostic) -> FieldError {
-        FieldError {
-            code: diagnostic.code.to_owned(),
-            path: diagnostic.path,
-            message: diagnostic.message,
         }
     }
 }
