@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime};
 use orux_models::responses::{TaskStatus, TaskStatusResponse};
 use ulid::Ulid;
 
-use crate::results::Results;
 use crate::timefmt::iso_utc;
 
 /// The header that picks a task's ending.
@@ -85,20 +84,20 @@ impl Task {
     }
 
     /// What `GET /api/v1/tasks/{task_id}` answers at `now` (and, once
-    /// terminal, what the webhook carries): a success has result URLs
-    /// issued at `now`.
+    /// terminal, what the webhook carries): a success has the result URLs
+    /// `result_urls` gives (the results side issues them).
     pub fn response_at(
         &self,
         now: SystemTime,
         task_duration: Duration,
-        results: &Results,
+        result_urls: impl FnOnce(&Task) -> Vec<String>,
     ) -> TaskStatusResponse {
         let status = self.status_at(now, task_duration);
         let success = status == TaskStatus::Success;
         let task_id = self.wire_id();
         let mut response = TaskStatusResponse::new(task_id, status);
         if success {
-            response.result_urls = results.urls(self, now);
+            response.result_urls = result_urls(self);
             response.duration_sec = Some(self.duration_sec);
         }
         response.submit_time = Some(iso_utc(self.submitted));
@@ -133,12 +132,6 @@ mod tests {
             duration_sec: 8.0,
             results: 1,
         };
-        let results = Results::new(
-            &crate::results::ResultsConfig::default(),
-            "127.0.0.1:1".parse().unwrap(),
-            10,
-        )
-        .unwrap();
         let five = Duration::from_secs(5);
         let at = |ms| task.status_at(start + Duration::from_millis(ms), five);
         assert_eq!(at(0), TaskStatus::Queued);
@@ -146,7 +139,7 @@ mod tests {
         assert_eq!(at(1000), TaskStatus::Running);
         assert_eq!(at(4999), TaskStatus::Running);
         assert_eq!(at(5000), TaskStatus::Failed);
-        let failed = task.response_at(start + five, five, &results);
+        let failed = task.response_at(start + five, five, |_| vec!["unused".to_owned()]);
         assert!(failed.result_urls.is_empty() && failed.duration_sec.is_none());
         assert_eq!(failed.submit_time.as_deref(), Some("2026-06-04T22:00:00"));
         // A zero-length task is terminal at once.

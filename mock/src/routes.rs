@@ -8,9 +8,9 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use orux_models::catalog::ModelInfo;
@@ -32,7 +32,7 @@ use crate::lifecycle::{OUTCOME_HEADER, Outcome, Task, parse_wire_id};
 use crate::log::{self, ModelTag};
 use crate::outcomes::{RateLimiter, Script};
 use crate::results::{self, DOWNLOAD_FAULTS_HEADER, RESULTS_HEADER, Results};
-use crate::stats::{self, STATS_PATH, Stats};
+use crate::stats::{STATS_PATH, Stats};
 use crate::store::{Admission, BodyDigest, Store};
 use crate::timefmt::iso_utc;
 use crate::webhook::Outbox;
@@ -68,17 +68,64 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(middleware::from_fn(fault::inject))
         .route(
             &format!("{}/{{task_id}}/{{file}}", results::RESULTS_PATH),
-            get(results::file),
+            get(result_file),
         )
-        .route(STATS_PATH, get(stats::show))
+        .route(STATS_PATH, get(show_stats))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            stats::count_rejected_submits,
+            count_rejected_submits,
         ))
         .layer(middleware::from_fn(log::log_request))
         .with_state(state)
+}
+
+/// `GET /_mock/stats`.
+async fn show_stats(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(state.stats.snapshot(state.outbox.delivered())).into_response()
+}
+
+/// Middleware: counts a submit answered with an error, wherever the error
+/// came from (the handler, authentication, an injected fault, the
+/// connection cap).
+async fn count_rejected_submits(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let submit = request.method() == Method::POST && request.uri().path() == TASKS_PATH;
+    let response = next.run(request).await;
+    if submit && !response.status().is_success() {
+        Stats::bump(&state.stats.rejected_submits);
+    }
+    response
+}
+
+/// `GET`/`HEAD /_mock/results/{task_id}/{file}`: the task looked up here,
+/// the file served by the results side.
+async fn result_file(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+    Path((task_id, file)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, results::FileError> {
+    let now = state.clock.now();
+    let task = parse_wire_id(&task_id).and_then(|id| lock(&state.store).get(id));
+    state.results.file(
+        &state.stats,
+        results::FileRequest {
+            task,
+            task_id: &task_id,
+            file: &file,
+            query: query.as_deref(),
+            method: &method,
+            headers: &headers,
+            now,
+            task_duration: state.task_duration,
+        },
+    )
 }
 
 /// What answers the connections past `--max-connections`
@@ -89,7 +136,7 @@ pub fn refusing_router(state: Arc<AppState>) -> Router {
         .fallback(refuse)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
-            stats::count_rejected_submits,
+            count_rejected_submits,
         ))
         .layer(middleware::from_fn(log::log_request))
         .with_state(state)
@@ -141,7 +188,10 @@ async fn status(
         .ok_or_else(|| {
             ApiError::not_found("no such task (never created, or forgotten past --max-tasks)")
         })?;
-    let response = task.response_at(state.clock.now(), state.task_duration, &state.results);
+    let now = state.clock.now();
+    let response = task.response_at(now, state.task_duration, |task| {
+        state.results.urls(task, now)
+    });
     Ok(axum::Json(response).into_response())
 }
 

@@ -2,16 +2,9 @@
 //! (one task per submit, one webhook per event, how many bytes a download
 //! really pulled). Not part of the API, so not in its OpenAPI document.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-
-use crate::routes::AppState;
 
 /// The route.
 pub const STATS_PATH: &str = "/_mock/stats";
@@ -67,24 +60,4 @@ impl Stats {
             webhooks_delivered,
         }
     }
-}
-
-/// The handler.
-pub async fn show(State(state): State<Arc<AppState>>) -> Response {
-    axum::Json(state.stats.snapshot(state.outbox.delivered())).into_response()
-}
-
-/// Middleware: counts a submit answered with an error, wherever the error
-/// came from (the handler, authentication, an injected fault).
-pub async fn count_rejected_submits(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let submit = request.method() == Method::POST && request.uri().path() == "/api/v1/tasks";
-    let response = next.run(request).await;
-    if submit && !response.status().is_success() {
-        Stats::bump(&state.stats.rejected_submits);
-    }
-    response
 }

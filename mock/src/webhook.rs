@@ -206,7 +206,9 @@ impl Outbox {
             },
         };
         let terminal_at = task.terminal_at(task_duration);
-        let event = task.response_at(terminal_at, task_duration, results);
+        let event = task.response_at(terminal_at, task_duration, |task| {
+            results.urls(task, terminal_at)
+        });
         let body = match serde_json::to_vec(&event) {
             Ok(body) => body,
             Err(error) => {

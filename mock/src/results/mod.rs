@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use orux_models::responses::TaskStatus;
@@ -26,8 +25,7 @@ pub use faults::{DOWNLOAD_FAULTS_HEADER, DownloadFault, FaultScript};
 pub use links::RESULTS_PATH;
 
 use crate::error::ApiError;
-use crate::lifecycle::{Task, parse_wire_id};
-use crate::routes::AppState;
+use crate::lifecycle::Task;
 use crate::stats::Stats;
 use body::{Cut, ResultBody};
 use links::{Links, Refusal};
@@ -209,131 +207,160 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// `GET`/`HEAD /_mock/results/{task_id}/{file}`.
-pub async fn file(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    headers: HeaderMap,
-    Path((task_id, file)): Path<(String, String)>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, FileError> {
-    Stats::bump(&state.stats.file_requests);
-    if headers.contains_key(header::AUTHORIZATION) {
-        Stats::bump(&state.stats.file_requests_with_authorization);
-    }
-    let results = &state.results;
-    let now = state.clock.now();
-    let missing = || FileError::new(StatusCode::NOT_FOUND, "not_found", "no such result file");
-    let task = parse_wire_id(&task_id)
-        .and_then(|id| crate::routes::lock(&state.store).get(id))
-        .filter(|task| task.status_at(now, state.task_duration) == TaskStatus::Success)
-        .ok_or_else(missing)?;
-    let (number, extension) = file.split_once('.').ok_or_else(missing)?;
-    let index = number
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=usize::from(task.results.max(1))).contains(n))
-        .ok_or_else(missing)?
-        - 1;
-    let (expires, token) = signature(query.as_deref());
-    match results
-        .links
-        .check(&task_id, index, expires, token.as_deref(), now)
-    {
-        Ok(()) => {}
-        Err(Refusal::Expired) => {
+/// A request for a result file.
+pub(crate) struct FileRequest<'a> {
+    /// The task the URL names, if the server knows it.
+    pub task: Option<Task>,
+    /// The task id as written in the URL.
+    pub task_id: &'a str,
+    /// The file part of the URL (`1.mp4`).
+    pub file: &'a str,
+    /// The query (`expires`, `token`).
+    pub query: Option<&'a str>,
+    /// `GET` or `HEAD`.
+    pub method: &'a Method,
+    /// The request's headers (`Range`, `If-Range`, `Authorization`).
+    pub headers: &'a HeaderMap,
+    /// The server's clock now.
+    pub now: SystemTime,
+    /// How long tasks run.
+    pub task_duration: Duration,
+}
+
+impl Results {
+    /// Answers `GET`/`HEAD /_mock/results/{task_id}/{file}`: the file of a
+    /// successful task, if the URL's signature holds, with its faults.
+    pub(crate) fn file(
+        &self,
+        stats: &Arc<Stats>,
+        request: FileRequest<'_>,
+    ) -> Result<Response, FileError> {
+        let FileRequest {
+            task,
+            task_id,
+            file,
+            query,
+            method,
+            headers,
+            now,
+            task_duration,
+        } = request;
+        Stats::bump(&stats.file_requests);
+        if headers.contains_key(header::AUTHORIZATION) {
+            Stats::bump(&stats.file_requests_with_authorization);
+        }
+        let results = self;
+        let missing = || FileError::new(StatusCode::NOT_FOUND, "not_found", "no such result file");
+        let task = task
+            .filter(|task| task.status_at(now, task_duration) == TaskStatus::Success)
+            .ok_or_else(missing)?;
+        let (number, extension) = file.split_once('.').ok_or_else(missing)?;
+        let index = number
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=usize::from(task.results.max(1))).contains(n))
+            .ok_or_else(missing)?
+            - 1;
+        let (expires, token) = signature(query);
+        match results
+            .links
+            .check(task_id, index, expires, token.as_deref(), now)
+        {
+            Ok(()) => {}
+            Err(Refusal::Expired) => {
+                return Err(FileError::new(
+                    StatusCode::FORBIDDEN,
+                    "url_expired",
+                    "this result URL has expired; read the task again for a fresh one",
+                ));
+            }
+            Err(Refusal::Forbidden) => {
+                return Err(FileError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "this result URL's signature is not valid",
+                ));
+            }
+        }
+        let (step, version) = if *method == Method::HEAD {
+            (DownloadFault::Ok, results.version(task.id.0, index))
+        } else {
+            results.take_step(task.id.0, index)
+        };
+        let content = ResultContent::of(task.id.0, index, version, results.random_len);
+        if extension != content.extension() {
+            return Err(missing());
+        }
+        if let DownloadFault::Status(status) = step {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return Err(FileError::new(
-                StatusCode::FORBIDDEN,
-                "url_expired",
-                "this result URL has expired; read the task again for a fresh one",
+                status,
+                "injected",
+                format!("injected download fault: {status}"),
             ));
         }
-        Err(Refusal::Forbidden) => {
-            return Err(FileError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "this result URL's signature is not valid",
-            ));
-        }
-    }
-    let (step, version) = if method == Method::HEAD {
-        (DownloadFault::Ok, results.version(task.id.0, index))
-    } else {
-        results.take_step(task.id.0, index)
-    };
-    let content = ResultContent::of(task.id.0, index, version, results.random_len);
-    if extension != content.extension() {
-        return Err(missing());
-    }
-    if let DownloadFault::Status(status) = step {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return Err(FileError::new(
-            status,
-            "injected",
-            format!("injected download fault: {status}"),
-        ));
-    }
-    let last_modified = httpdate::fmt_http_date(
-        task.terminal_at(state.task_duration) + Duration::from_secs(u64::from(version)),
-    );
-    let etag = content.etag();
-    let len = content.len();
-    let selection = if step == DownloadFault::IgnoreRange {
-        Selection::Whole
-    } else {
-        range::select(
-            text(&headers, header::RANGE),
-            text(&headers, header::IF_RANGE),
-            &etag,
-            &last_modified,
-            len,
-        )
-    };
-    let (status, start, end) = match selection {
-        Selection::Whole => (StatusCode::OK, 0, len),
-        Selection::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end + 1),
-        Selection::Unsatisfiable => {
-            let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+        let last_modified = httpdate::fmt_http_date(
+            task.terminal_at(task_duration) + Duration::from_secs(u64::from(version)),
+        );
+        let etag = content.etag();
+        let len = content.len();
+        let selection = if step == DownloadFault::IgnoreRange {
+            Selection::Whole
+        } else {
+            range::select(
+                text(headers, header::RANGE),
+                text(headers, header::IF_RANGE),
+                &etag,
+                &last_modified,
+                len,
+            )
+        };
+        let (status, start, end) = match selection {
+            Selection::Whole => (StatusCode::OK, 0, len),
+            Selection::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end + 1),
+            Selection::Unsatisfiable => {
+                let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                set(
+                    &mut response,
+                    header::CONTENT_RANGE,
+                    format!("bytes */{len}"),
+                );
+                return Ok(response);
+            }
+        };
+        let (cut, declared) = match step {
+            DownloadFault::Drop(n) => (Some((start.saturating_add(n), Cut::Drop)), end - start),
+            DownloadFault::Stall(n) => (Some((start.saturating_add(n), Cut::Stall)), end - start),
+            DownloadFault::LieLength(extra) => {
+                (Some((end, Cut::Drop)), (end - start).saturating_add(extra))
+            }
+            _ => (None, end - start),
+        };
+        let body = ResultBody::new(content, start, end, cut, declared, Arc::clone(stats));
+        let mut response = (status, Body::new(body)).into_response();
+        set(&mut response, header::CONTENT_LENGTH, declared.to_string());
+        set(
+            &mut response,
+            header::CONTENT_TYPE,
+            content.content_type().to_owned(),
+        );
+        set(&mut response, header::ETAG, etag);
+        set(&mut response, header::LAST_MODIFIED, last_modified);
+        set(&mut response, header::ACCEPT_RANGES, "bytes".to_owned());
+        set(
+            &mut response,
+            header::CACHE_CONTROL,
+            "private, no-store".to_owned(),
+        );
+        if status == StatusCode::PARTIAL_CONTENT {
             set(
                 &mut response,
                 header::CONTENT_RANGE,
-                format!("bytes */{len}"),
+                format!("bytes {start}-{}/{len}", end - 1),
             );
-            return Ok(response);
         }
-    };
-    let (cut, declared) = match step {
-        DownloadFault::Drop(n) => (Some((start.saturating_add(n), Cut::Drop)), end - start),
-        DownloadFault::Stall(n) => (Some((start.saturating_add(n), Cut::Stall)), end - start),
-        DownloadFault::LieLength(extra) => {
-            (Some((end, Cut::Drop)), (end - start).saturating_add(extra))
-        }
-        _ => (None, end - start),
-    };
-    let body = ResultBody::new(content, start, end, cut, declared, Arc::clone(&state.stats));
-    let mut response = (status, Body::new(body)).into_response();
-    set(&mut response, header::CONTENT_LENGTH, declared.to_string());
-    set(
-        &mut response,
-        header::CONTENT_TYPE,
-        content.content_type().to_owned(),
-    );
-    set(&mut response, header::ETAG, etag);
-    set(&mut response, header::LAST_MODIFIED, last_modified);
-    set(&mut response, header::ACCEPT_RANGES, "bytes".to_owned());
-    set(
-        &mut response,
-        header::CACHE_CONTROL,
-        "private, no-store".to_owned(),
-    );
-    if status == StatusCode::PARTIAL_CONTENT {
-        set(
-            &mut response,
-            header::CONTENT_RANGE,
-            format!("bytes {start}-{}/{len}", end - 1),
-        );
+        Ok(response)
     }
-    Ok(response)
 }
 
 /// A file host's refusal, in the API's error shape
